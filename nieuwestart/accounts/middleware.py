@@ -1,0 +1,29 @@
+"""Outside demo mode every signed-in professional must have passed a TOTP second factor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+# Pages a user may open before the second factor: signing in, setting it up, static files.
+_OPEN_PREFIXES = ("/account/", "/static/", "/api/", "/gezond/", "/i18n/")
+
+
+class SecondFactorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            settings.REQUIRE_SECOND_FACTOR
+            and user is not None
+            and user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            return redirect("accounts:second_factor")
+        return self.get_response(request)

@@ -1,0 +1,77 @@
+"""Professionals and system accounts.
+
+Each user belongs to one organisation and has one role; what they may see and do follows from
+the organisation's involvement in a trajectory and the role (see nieuwestart.access.policy).
+API tokens are stored as a SHA-256 hash, never in plain text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASEMANAGER = "casemanager", _("casemanager")
+    MENTOR = "mentor", _("mentor")
+    STAFF_OFFICER = "staffunctionaris", _("staffunctionaris")
+    PROBATION_OFFICER = "reclasseringswerker", _("reclasseringswerker")
+    AFTERCARE_COORDINATOR = "nazorgcoordinator", _("nazorgcoördinator")
+    PROCESS_DIRECTOR = "procesregisseur", _("procesregisseur")
+    PRIVACY_OFFICER = "privacyfunctionaris", _("privacyfunctionaris")
+    SYSTEM = "systeem", _("systeemkoppeling")
+    ADMINISTRATOR = "beheerder", _("functioneel beheerder")
+
+
+class User(AbstractUser):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisatie"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices, blank=True)
+    phone = models.CharField(_("telefoon"), max_length=40, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+def hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+
+    @classmethod
+    def new_key(cls) -> str:
+        return secrets.token_urlsafe(32)

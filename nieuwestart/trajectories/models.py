@@ -1,0 +1,283 @@
+"""The shared trajectory file: one detention period of one person (DOMAIN.md, §2.5).
+
+A trajectory runs from the detention notification until aftercare ends. Organisations see it
+only while they are involved (an active `Involvement` row); professionals are named on it
+through `Assignment` rows. Phase, lead and return municipality change only through the services
+in `services.py`, which append `TrajectoryEvent` rows: history is never overwritten.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Person(models.Model):
+    """The detainee. Matched on BSN; only RvIG test BSNs appear outside production."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    bsn = models.CharField(_("BSN"), max_length=9, unique=True)
+    given_names = models.CharField(_("voornamen"), max_length=200)
+    surname_prefix = models.CharField(_("voorvoegsel"), max_length=20, blank=True)
+    surname = models.CharField(_("geslachtsnaam"), max_length=200)
+    birth_date = models.DateField(_("geboortedatum"))
+
+    class Meta:
+        verbose_name = _("persoon")
+        verbose_name_plural = _("personen")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.given_names, self.surname_prefix, self.surname) if p)
+
+    @property
+    def sort_name(self) -> str:
+        prefix = f" {self.surname_prefix}" if self.surname_prefix else ""
+        return f"{self.surname}, {self.given_names}{prefix}"
+
+
+class Phase(models.TextChoices):
+    INTAKE = "instroom", _("Instroom")
+    PLAN = "plan", _("D&R-plan opstellen")
+    DETENTION = "detentie", _("Tijdens detentie")
+    AFTER_RELEASE = "na-detentie", _("Na detentie")
+    CLOSED = "afgesloten", _("Afgesloten")
+
+
+class JudicialTitle(models.TextChoices):
+    """Whether a judicial title follows release; decides who leads after release."""
+
+    UNKNOWN = "onbekend", _("nog niet bekend")
+    NONE = "geen", _("geen justitiële titel")
+    CONDITIONAL_RELEASE = "vi", _("voorwaardelijke invrijheidstelling")
+    CONDITIONAL_SENTENCE = "voorwaardelijke-straf", _("voorwaardelijke straf")
+
+
+class Trajectory(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="trajectories")
+    prison = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("inrichting"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.CharField(_("afdeling"), max_length=100, blank=True)
+    start_date = models.DateField(_("startdatum"))
+    expected_end_date = models.DateField(_("verwachte einddatum"), null=True, blank=True)
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    registration_municipality = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("gemeente van inschrijving"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_municipality = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("terugkeergemeente"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_municipality_confirmed = models.BooleanField(default=False)
+    phase = models.CharField(_("fase"), max_length=16, choices=Phase.choices, default=Phase.INTAKE)
+    # Casusregie: the organisation that leads the case now. Never empty (DOMAIN.md, §2.5).
+    case_lead = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("casusregie"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Procesregie: the municipality or its safety house, in every phase.
+    process_lead = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("procesregie"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    judicial_title = models.CharField(
+        _("justitiële titel na vrijlating"),
+        max_length=24,
+        choices=JudicialTitle.choices,
+        default=JudicialTitle.UNKNOWN,
+    )
+    # Optimistic concurrency: every write bumps it; a stale version is a conflict.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("traject")
+        verbose_name_plural = _("trajecten")
+        indexes = [
+            models.Index(fields=["phase", "expected_end_date"], name="trajectory_phase_end"),
+            models.Index(fields=["prison", "phase"], name="trajectory_prison_phase"),
+            models.Index(fields=["return_municipality", "phase"], name="trajectory_municipality"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.start_date:%d-%m-%Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase != Phase.CLOSED
+
+
+class InvolvementKind(models.TextChoices):
+    PRISON = "inrichting", _("inrichting")
+    MUNICIPALITY = "terugkeergemeente", _("terugkeergemeente")
+    SAFETY_HOUSE = "zorg-en-veiligheidshuis", _("zorg- en veiligheidshuis")
+    PROBATION = "reclassering", _("reclassering")
+
+
+class Involvement(models.Model):
+    """An organisation involved in a trajectory. Only involved organisations see it at all."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="involvements")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="involvements"
+    )
+    kind = models.CharField(max_length=24, choices=InvolvementKind.choices)
+    active = models.BooleanField(default=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory", "kind"],
+                condition=Q(active=True),
+                name="one_active_involvement_per_kind",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "trajectory"],
+                condition=Q(active=True),
+                name="involvement_visible",
+            )
+        ]
+
+
+class Assignment(models.Model):
+    """A named professional on a trajectory: casemanager, mentor, probation officer, ..."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="assignments")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(max_length=32)
+    active = models.BooleanField(default=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory", "role"],
+                condition=Q(active=True),
+                name="one_active_assignment_per_role",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "trajectory"], condition=Q(active=True), name="assignment_user"
+            )
+        ]
+
+
+class EventKind(models.TextChoices):
+    CREATED = "aangemaakt", _("traject aangemaakt")
+    PHASE = "fase", _("fase gewijzigd")
+    CASE_LEAD = "casusregie", _("casusregie gewijzigd")
+    PROCESS_LEAD = "procesregie", _("procesregie gewijzigd")
+    RETURN_MUNICIPALITY = "terugkeergemeente", _("terugkeergemeente gewijzigd")
+    TRANSFER = "overplaatsing", _("overgeplaatst")
+    RELEASE_DATE = "einddatum", _("verwachte einddatum gewijzigd")
+    RELEASE = "vrijlating", _("vrijgelaten")
+    ASSIGNMENT = "toewijzing", _("persoon toegewezen")
+    INVOLVEMENT = "betrokkenheid", _("organisatie betrokken")
+
+
+class TrajectoryEvent(models.Model):
+    """Append-only history of a trajectory: what changed, from what, to what, by whom, why."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    from_value = models.CharField(max_length=200, blank=True)
+    to_value = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["trajectory", "created_at"], name="event_trajectory_time")]
+
+
+class NotificationKind(models.TextChoices):
+    START = "aanvang", _("aanvang")
+    CHANGE = "wijziging", _("wijziging")
+    END = "einde", _("einde")
+
+
+class DetentionNotification(models.Model):
+    """A detention notification from JustID (art. 51c Wjsg), kept for idempotency and audit."""
+
+    message_id = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=16, choices=NotificationKind.choices)
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="notifications"
+    )
+    payload = models.JSONField()
+    received_at = models.DateTimeField()
+    received_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+class ImportBatch(models.Model):
+    """A file of detention notifications, processed in chunks so progress shows and a crash resumes."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file_name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+    total_rows = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class ImportRowStatus(models.TextChoices):
+    PENDING = "wachtend", _("nog niet verwerkt")
+    ACCEPTED = "geaccepteerd", _("verwerkt")
+    DUPLICATE = "dubbel", _("al eerder ontvangen")
+    REJECTED = "afgewezen", _("afgewezen")
+
+
+class ImportRow(models.Model):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    line_number = models.PositiveIntegerField()
+    data = models.JSONField()
+    status = models.CharField(
+        max_length=16, choices=ImportRowStatus.choices, default=ImportRowStatus.PENDING
+    )
+    errors = models.JSONField(default=list)
+    trajectory = models.ForeignKey(Trajectory, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["line_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "line_number"], name="import_row_unique")
+        ]
+        indexes = [models.Index(fields=["batch", "status"], name="import_row_status")]
