@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "nieuwestart.access",
     "nieuwestart.trajectories",
     "nieuwestart.api",
+    "nieuwestart.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,22 @@
 """URL configuration: the web UI, the API under /api/v1 and health endpoints."""
 
+from django.contrib import admin
 from django.urls import include, path
 
+from nieuwestart.core import views as core_views
+
 urlpatterns = [
+    path("", include("nieuwestart.trajectories.urls")),
+    path("account/", include("nieuwestart.accounts.urls")),
+    path("privacy/", include("nieuwestart.audit.urls")),
     path("api/v1/", include("nieuwestart.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("gezond/leeft", core_views.liveness, name="liveness"),
+    path("gezond/klaar", core_views.readiness, name="readiness"),
+    path("beheer/", admin.site.urls),
 ]
+
+handler400 = "nieuwestart.core.views.bad_request"
+handler403 = "nieuwestart.core.views.permission_denied"
+handler404 = "nieuwestart.core.views.page_not_found"
+handler500 = "nieuwestart.core.views.server_error"

@@ -18,7 +18,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("De token in de Authorization-header klopt niet."))
+            raise exceptions.AuthenticationFailed(
+                _("De token in de Authorization-header klopt niet.")
+            )
         try:
             key = header[1].decode()
         except UnicodeError as exc:

@@ -66,12 +66,16 @@ def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     elif isinstance(detail, list):
         if detail and all(isinstance(item, exceptions.ErrorDetail) for item in detail):
             for item in detail:
-                params.append({"name": prefix or "body", "code": item.code or "invalid", "reason": str(item)})
+                params.append(
+                    {"name": prefix or "body", "code": item.code or "invalid", "reason": str(item)}
+                )
         else:
             for index, item in enumerate(detail):
                 params.extend(flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)))
     elif isinstance(detail, exceptions.ErrorDetail):
-        params.append({"name": prefix or "body", "code": detail.code or "invalid", "reason": str(detail)})
+        params.append(
+            {"name": prefix or "body", "code": detail.code or "invalid", "reason": str(detail)}
+        )
     return params
 
 

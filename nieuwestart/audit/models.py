@@ -52,7 +52,11 @@ class ProcessingLogEntry(models.Model):
     timestamp = models.DateTimeField(_("tijdstip"), db_index=False)
     # Snapshot of the actor: the user and their organisation may change or disappear later.
     user = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "accounts.User",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     username = models.CharField(_("gebruiker"), max_length=150)
     user_display = models.CharField(_("naam"), max_length=300, blank=True)

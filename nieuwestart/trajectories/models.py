@@ -138,7 +138,9 @@ class InvolvementKind(models.TextChoices):
 class Involvement(models.Model):
     """An organisation involved in a trajectory. Only involved organisations see it at all."""
 
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="involvements")
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="involvements"
+    )
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="involvements"
     )
@@ -248,7 +250,7 @@ class DetentionNotification(models.Model):
 
 
 class ImportBatch(models.Model):
-    """A file of detention notifications, processed in chunks so progress shows and a crash resumes."""
+    """A file of detention notifications, processed in chunks: progress shows, a crash resumes."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     file_name = models.CharField(max_length=200)
@@ -273,7 +275,9 @@ class ImportRow(models.Model):
         max_length=16, choices=ImportRowStatus.choices, default=ImportRowStatus.PENDING
     )
     errors = models.JSONField(default=list)
-    trajectory = models.ForeignKey(Trajectory, null=True, on_delete=models.SET_NULL, related_name="+")
+    trajectory = models.ForeignKey(
+        Trajectory, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["line_number"]

@@ -1,0 +1,194 @@
+"""The one chokepoint for trajectory access. Every view, API endpoint and report uses it.
+
+Rules, one per line so a test can prove each:
+- A user sees a trajectory only while their organisation has an active involvement in it
+  (the PI where the person is, the return municipality or its safety house, the assigned
+  probation organisation), and only in a case role.
+- Not visible: 404 (`NotVisible`), exactly as if the trajectory did not exist, so an uninvolved
+  organisation cannot learn that it exists, not even from counts.
+- Visible but the action is not allowed for the user's organisation kind and role: 403
+  (`NotAllowed`).
+- Every successful read is written to the processing log with its purpose and categories, and
+  so is every refused attempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from nieuwestart.access.policy import (
+    CASE_ROLES,
+    Action,
+    Category,
+    Visibility,
+    action_allowed,
+    visibility,
+)
+from nieuwestart.accounts.models import Role, User
+from nieuwestart.audit import models as audit
+from nieuwestart.audit.services import log_processing, log_reads
+from nieuwestart.trajectories.models import Involvement, Trajectory
+
+# What the trajectory screens show in this release: identity, detention facts and contacts.
+FILE_CATEGORIES: tuple[Category, ...] = (Category.IDENTITY, Category.DETENTION, Category.CONTACTS)
+LIST_CATEGORIES: tuple[Category, ...] = (Category.IDENTITY, Category.DETENTION)
+
+
+class NotVisible(Http404):
+    """The user's organisation is not involved: answer as if nothing exists."""
+
+
+class NotAllowed(PermissionDenied):
+    """Involved, but this user may not do this."""
+
+
+def visible_trajectories(user: User) -> QuerySet[Trajectory]:
+    """Trajectories the user may see: their organisation is actively involved, in a case role."""
+    if not user.is_authenticated or not user.is_active:
+        return Trajectory.objects.none()
+    if user.organisation_id is None:
+        return Trajectory.objects.none()
+    if user.role not in CASE_ROLES:
+        return Trajectory.objects.none()
+    involved = Involvement.objects.filter(
+        trajectory=OuterRef("pk"), organisation_id=user.organisation_id, active=True
+    )
+    return Trajectory.objects.filter(Exists(involved))
+
+
+def access_trajectory(
+    user: User,
+    trajectory_uuid: UUID | str,
+    *,
+    purpose: str,
+    channel: str,
+    action: Action | None = None,
+    categories: Sequence[Category] = FILE_CATEGORIES,
+    queryset: QuerySet[Trajectory] | None = None,
+) -> Trajectory:
+    """Get one trajectory for this user and need, and log the access.
+
+    Without `action` this is a read, logged as such. With an `action`, the caller is about to
+    change something; the change itself is logged by the service that makes it.
+    """
+    base = queryset if queryset is not None else Trajectory.objects.all()
+    try:
+        trajectory = base.filter(pk__in=visible_trajectories(user).values("pk")).get(
+            uuid=trajectory_uuid
+        )
+    except (Trajectory.DoesNotExist, ValueError) as exc:
+        _log_refusal(user, trajectory_uuid, audit.Result.NOT_VISIBLE, purpose, channel, categories)
+        raise NotVisible from exc
+    if action is not None:
+        if not may(user, action):
+            _log_refusal(user, trajectory_uuid, audit.Result.DENIED, purpose, channel, categories)
+            raise NotAllowed
+        return trajectory
+    log_processing(
+        actor=user,
+        action=audit.Action.READ,
+        categories=[c.value for c in categories],
+        purpose=purpose,
+        channel=channel,
+        trajectory_uuid=trajectory.uuid,
+        person_id=trajectory.person_id,
+    )
+    return trajectory
+
+
+def may(user: User, action: Action) -> bool:
+    """May this user perform the action on a trajectory they can see?"""
+    if user.organisation is None:
+        return False
+    return action_allowed(action, user.organisation.kind, user.role)
+
+
+def category_visibility(user: User, category: Category) -> Visibility:
+    if user.organisation is None or user.role not in CASE_ROLES:
+        return Visibility.NONE
+    return visibility(category, user.organisation.kind, user.role)
+
+
+def record_list_read(
+    user: User,
+    trajectories: Iterable[Trajectory],
+    *,
+    purpose: str,
+    channel: str,
+    categories: Sequence[Category] = LIST_CATEGORIES,
+) -> int:
+    """Log that these trajectories were shown to the user in a list (one row each)."""
+    return log_reads(
+        actor=user,
+        subjects=[(t.uuid, t.person_id) for t in trajectories],
+        categories=[c.value for c in categories],
+        purpose=purpose,
+        channel=channel,
+    )
+
+
+def _log_refusal(
+    user: User,
+    trajectory_uuid: UUID | str,
+    result: audit.Result,
+    purpose: str,
+    channel: str,
+    categories: Sequence[Category],
+) -> None:
+    try:
+        subject: UUID | None = UUID(str(trajectory_uuid))
+    except ValueError:
+        subject = None
+    log_processing(
+        actor=user,
+        action=audit.Action.READ,
+        categories=[c.value for c in categories],
+        purpose=purpose,
+        channel=channel,
+        trajectory_uuid=subject,
+        result=result,
+    )
+
+
+def access_processing_log(user: User, trajectory_uuid: UUID | str, *, channel: str) -> Trajectory:
+    """The privacy officer reads who processed a trajectory's data; nobody else may.
+
+    Involved professionals get 403 (they can see the trajectory, not its log); everyone else
+    gets 404. The privacy officer's own reading of the log is logged as well.
+    """
+    trajectory = (
+        Trajectory.objects.filter(uuid=trajectory_uuid).first()
+        if _is_uuid(trajectory_uuid)
+        else None
+    )
+    if user.role == Role.PRIVACY_OFFICER and user.is_active:
+        if trajectory is None:
+            raise NotVisible
+        log_processing(
+            actor=user,
+            action=audit.Action.READ,
+            categories=["verwerkingenlog"],
+            purpose="privacytoezicht",
+            channel=channel,
+            trajectory_uuid=trajectory.uuid,
+            person_id=trajectory.person_id,
+        )
+        return trajectory
+    if trajectory is not None and visible_trajectories(user).filter(pk=trajectory.pk).exists():
+        _log_refusal(user, trajectory.uuid, audit.Result.DENIED, "verwerkingenlog", channel, ())
+        raise NotAllowed
+    _log_refusal(user, trajectory_uuid, audit.Result.NOT_VISIBLE, "verwerkingenlog", channel, ())
+    raise NotVisible
+
+
+def _is_uuid(value: UUID | str) -> bool:
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,77 @@
+"""Sign in, second factor (TOTP) and sign out.
+
+Outside demo mode a professional sets up an authenticator app the first time (QR code shown
+once) and enters a code at every sign-in. Demo mode skips the second factor.
+"""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nieuwestart.accounts.forms import LoginForm, TokenForm
+from nieuwestart.accounts.models import User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("U bent uitgelogd."))
+    return redirect("accounts:login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if not settings.REQUIRE_SECOND_FACTOR or user.is_verified():  # type: ignore[attr-defined]
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    assert device is not None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        form.add_error("code", _("Deze code klopt niet. Probeer de nieuwste code uit de app."))
+    qr_svg = ""
+    if enrolling:
+        qr_svg = segno.make(device.config_url, error="m").svg_inline(
+            scale=4, title=_("QR-code voor uw authenticator-app")
+        )
+    return render(
+        request,
+        "accounts/second_factor.html",
+        {"form": form, "enrolling": enrolling, "qr_svg": qr_svg, "secret": _b32(device)},
+    )
+
+
+def _b32(device: TOTPDevice) -> str:
+    import base64
+
+    return base64.b32encode(device.bin_key).decode().rstrip("=")

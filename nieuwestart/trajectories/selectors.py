@@ -1,0 +1,140 @@
+"""Reads of trajectories, always starting from the access chokepoint's visible set.
+
+The contacts rule (report §3.4, "nobody knows whom to call"): every involved partner sees,
+from day one, every named professional and every involved organisation's contact point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from nieuwestart.access.trajectories import visible_trajectories
+from nieuwestart.accounts.models import Role, User
+from nieuwestart.organisations.models import Organisation
+from nieuwestart.trajectories.models import (
+    Assignment,
+    Involvement,
+    Phase,
+    Trajectory,
+    TrajectoryEvent,
+)
+
+
+def worklist(
+    user: User, *, phase: str = "", query: str = "", mine: bool = False
+) -> QuerySet[Trajectory]:
+    """Open trajectories the user's organisation works on, soonest release first."""
+    qs = (
+        visible_trajectories(user)
+        .exclude(phase=Phase.CLOSED)
+        .select_related("person", "prison", "return_municipality", "case_lead", "process_lead")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(active=True).select_related("user"),
+                to_attr="active_assignments",
+            )
+        )
+    )
+    if phase:
+        qs = qs.filter(phase=phase)
+    if mine:
+        qs = qs.filter(assignments__user=user, assignments__active=True)
+    if query:
+        for word in query.split()[:4]:
+            qs = qs.filter(
+                Q(person__surname__icontains=word) | Q(person__given_names__icontains=word)
+            )
+    return qs.order_by("expected_end_date", "person__surname", "pk")
+
+
+def trajectory_detail_queryset() -> QuerySet[Trajectory]:
+    return Trajectory.objects.select_related(
+        "person",
+        "prison",
+        "return_municipality",
+        "registration_municipality",
+        "case_lead",
+        "process_lead",
+    )
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str
+    role_label: str
+    organisation: Organisation
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class InvolvedOrganisation:
+    organisation: Organisation
+    kind: str
+    kind_label: str
+    contacts: list[Contact]
+
+
+def involved_organisations(trajectory: Trajectory) -> list[InvolvedOrganisation]:
+    """Each involved organisation with its contact point and its named professionals."""
+    involvements = (
+        Involvement.objects.filter(trajectory=trajectory, active=True)
+        .select_related("organisation")
+        .order_by("started_at", "pk")
+    )
+    assignments = (
+        Assignment.objects.filter(trajectory=trajectory, active=True)
+        .select_related("user", "organisation")
+        .order_by("started_at", "pk")
+    )
+    by_org: dict[int, list[Contact]] = {}
+    for assignment in assignments:
+        user = assignment.user
+        by_org.setdefault(assignment.organisation_id, []).append(
+            Contact(
+                name=user.display_name,
+                role=assignment.role,
+                role_label=str(Role(assignment.role).label)
+                if assignment.role in Role.values
+                else assignment.role,
+                organisation=assignment.organisation,
+                phone=user.phone,
+                email=user.email,
+            )
+        )
+    order = {
+        "inrichting": 0,
+        "reclassering": 1,
+        "terugkeergemeente": 2,
+        "zorg-en-veiligheidshuis": 3,
+    }
+    result = [
+        InvolvedOrganisation(
+            organisation=involvement.organisation,
+            kind=involvement.kind,
+            kind_label=involvement.get_kind_display(),
+            contacts=by_org.get(involvement.organisation_id, []),
+        )
+        for involvement in involvements
+    ]
+    return sorted(result, key=lambda item: order.get(item.kind, 9))
+
+
+def contacts(trajectory: Trajectory) -> list[Contact]:
+    return [c for org in involved_organisations(trajectory) for c in org.contacts]
+
+
+def history(trajectory: Trajectory, limit: int = 50) -> QuerySet[TrajectoryEvent]:
+    return trajectory.events.select_related("actor", "actor_organisation")[:limit]
+
+
+def active_assignment(trajectory: Trajectory, role: str) -> Assignment | None:
+    return (
+        Assignment.objects.filter(trajectory=trajectory, role=role, active=True)
+        .select_related("user")
+        .first()
+    )

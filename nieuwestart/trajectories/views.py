@@ -1,0 +1,352 @@
+"""Web screens for the shared trajectory: work list, trajectory page, return municipality,
+people on the case, and the batch import. Views translate HTTP only: access goes through the
+chokepoint, changes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nieuwestart.access.policy import POLICY, Action, Visibility
+from nieuwestart.access.trajectories import (
+    access_trajectory,
+    category_visibility,
+    may,
+    record_list_read,
+)
+from nieuwestart.accounts.models import Role, User
+from nieuwestart.audit.models import Channel
+from nieuwestart.trajectories import selectors
+from nieuwestart.trajectories.forms import (
+    AssignForm,
+    ImportForm,
+    ProbationForm,
+    ReturnMunicipalityForm,
+    WorklistFilterForm,
+)
+from nieuwestart.trajectories.imports import (
+    ImportFileError,
+    import_batch_create,
+    import_batch_process,
+    import_summary,
+)
+from nieuwestart.trajectories.models import ImportBatch, ImportRow, ImportRowStatus, Phase
+from nieuwestart.trajectories.services import (
+    Conflict,
+    ServiceError,
+    assignable_users,
+    trajectory_assign,
+    trajectory_assign_probation,
+    trajectory_change_return_municipality,
+)
+
+PURPOSE = "re-integratietraject uitvoeren"
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def worklist(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.role == Role.PRIVACY_OFFICER:
+        return redirect("audit:home")
+    if user.role == Role.ADMINISTRATOR:
+        return redirect("trajectories:import_upload")
+    # Names are searched with POST so they never end up in a URL or a server log.
+    data = request.POST if request.method == "POST" else request.GET
+    form = WorklistFilterForm(data)
+    form.is_valid()
+    filters = form.cleaned_data if form.is_bound else {}
+    qs = selectors.worklist(
+        user,
+        phase=filters.get("fase") or "",
+        query=(filters.get("zoek") or "") if request.method == "POST" else "",
+        mine=bool(filters.get("mijn")),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    rows = list(page.object_list)
+    record_list_read(user, rows, purpose="werklijst", channel=Channel.WEB)
+    for trajectory in rows:
+        by_role = {a.role: a for a in trajectory.active_assignments}  # type: ignore[attr-defined]
+        trajectory.casemanager = by_role.get(Role.CASEMANAGER)  # type: ignore[attr-defined]
+        trajectory.coordinator = by_role.get(Role.AFTERCARE_COORDINATOR)  # type: ignore[attr-defined]
+        trajectory.probation_officer = by_role.get(Role.PROBATION_OFFICER)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "trajectories/worklist.html",
+        {"form": form, "page_obj": page, "rows": rows, "total": page.paginator.count},
+    )
+
+
+def _policy_rows(user: User) -> list[dict[str, Any]]:
+    rows = []
+    for category, rule in POLICY.items():
+        level = category_visibility(user, category)
+        rows.append(
+            {
+                "label": category.label,
+                "examples": rule.examples,
+                "level": level,
+                "level_label": Visibility(level).label,
+                "legal_basis": rule.legal_basis,
+                "visible": level != Visibility.NONE,
+            }
+        )
+    return rows
+
+
+@login_required
+def detail(request: HttpRequest, traject_id: UUID) -> HttpResponse:
+    user = _user(request)
+    trajectory = access_trajectory(
+        user,
+        traject_id,
+        purpose=PURPOSE,
+        channel=Channel.WEB,
+        queryset=selectors.trajectory_detail_queryset(),
+    )
+    involved = selectors.involved_organisations(trajectory)
+    contacts = [c for org in involved for c in org.contacts]
+    roles_present = {c.role for c in contacts}
+    missing = []
+    if Role.CASEMANAGER not in roles_present:
+        missing.append(_("Er is nog geen casemanager toegewezen."))
+    if Role.AFTERCARE_COORDINATOR not in roles_present:
+        missing.append(_("De gemeente heeft nog geen nazorgcoördinator genoemd."))
+    lead_person = next((c for c in contacts if c.organisation.pk == trajectory.case_lead_id), None)
+    process_person = next(
+        (c for c in contacts if c.organisation.pk == trajectory.process_lead_id), None
+    )
+    return render(
+        request,
+        "trajectories/detail.html",
+        {
+            "trajectory": trajectory,
+            "person": trajectory.person,
+            "involved": involved,
+            "missing": missing,
+            "lead_person": lead_person,
+            "process_person": process_person,
+            "events": selectors.history(trajectory),
+            "policy_rows": _policy_rows(user),
+            "organisation_kind_label": user.organisation.get_kind_display()
+            if user.organisation
+            else "",
+            "can_change_municipality": may(user, Action.CHANGE_RETURN_MUNICIPALITY),
+            "can_assign": any(
+                may(user, a)
+                for a in (
+                    Action.ASSIGN_PRISON_STAFF,
+                    Action.ASSIGN_PROBATION,
+                    Action.ASSIGN_PROBATION_OFFICER,
+                    Action.ASSIGN_AFTERCARE,
+                )
+            ),
+            "phases": [(value, label) for value, label in Phase.choices],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_return_municipality(request: HttpRequest, traject_id: UUID) -> HttpResponse:
+    user = _user(request)
+    trajectory = access_trajectory(
+        user,
+        traject_id,
+        purpose="terugkeergemeente wijzigen",
+        channel=Channel.WEB,
+        action=Action.CHANGE_RETURN_MUNICIPALITY,
+        queryset=selectors.trajectory_detail_queryset(),
+    )
+    conflict = False
+    if request.method == "POST":
+        form = ReturnMunicipalityForm(request.POST)
+        if form.is_valid():
+            try:
+                trajectory_change_return_municipality(
+                    actor=user,
+                    trajectory=trajectory,
+                    municipality=form.cleaned_data["terugkeergemeente"],
+                    reason=form.cleaned_data["toelichting"],
+                    expected_version=form.cleaned_data["versie"],
+                    channel=Channel.WEB,
+                )
+            except Conflict as exc:
+                conflict = True
+                form.add_error(None, exc.message)
+                trajectory.refresh_from_db()
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("De terugkeergemeente is nu %(name)s.")
+                    % {"name": form.cleaned_data["terugkeergemeente"].name},
+                )
+                return redirect("trajectories:detail", traject_id=trajectory.uuid)
+    else:
+        form = ReturnMunicipalityForm(
+            initial={
+                "terugkeergemeente": trajectory.return_municipality,
+                "versie": trajectory.version,
+            }
+        )
+    return render(
+        request,
+        "trajectories/return_municipality.html",
+        {"trajectory": trajectory, "form": form, "conflict": conflict},
+    )
+
+
+ASSIGNABLE = [
+    (Role.CASEMANAGER, Action.ASSIGN_PRISON_STAFF),
+    (Role.MENTOR, Action.ASSIGN_PRISON_STAFF),
+    (Role.PROBATION_OFFICER, Action.ASSIGN_PROBATION_OFFICER),
+    (Role.AFTERCARE_COORDINATOR, Action.ASSIGN_AFTERCARE),
+]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest, traject_id: UUID) -> HttpResponse:
+    user = _user(request)
+    allowed = [(role, action) for role, action in ASSIGNABLE if may(user, action)]
+    can_probation = may(user, Action.ASSIGN_PROBATION)
+    needed = allowed[0][1] if allowed else Action.ASSIGN_PROBATION
+    trajectory = access_trajectory(
+        user,
+        traject_id,
+        purpose="betrokkenen toewijzen",
+        channel=Channel.WEB,
+        action=needed,
+        queryset=selectors.trajectory_detail_queryset(),
+    )
+    posted_role = request.POST.get("rol", "") if request.method == "POST" else ""
+    forms_by_role = {}
+    for role, _action in allowed:
+        current = selectors.active_assignment(trajectory, role)
+        bound = request.POST if posted_role == role else None
+        form = AssignForm(
+            bound,
+            users=assignable_users(trajectory, role),
+            label=str(Role(role).label).capitalize(),
+            initial={"rol": role, "gebruiker": current.user if current else None},
+            prefix=role,
+        )
+        forms_by_role[role] = {"form": form, "current": current, "label": Role(role).label}
+    probation_form = ProbationForm(
+        request.POST if posted_role == "reclassering" else None, prefix="reclassering"
+    )
+    if request.method == "POST":
+        if posted_role == "reclassering" and can_probation:
+            if probation_form.is_valid():
+                trajectory_assign_probation(
+                    actor=user,
+                    trajectory=trajectory,
+                    organisation=probation_form.cleaned_data["reclassering"],
+                )
+                messages.success(request, _("De reclassering is toegevoegd aan het traject."))
+                return redirect("trajectories:detail", traject_id=trajectory.uuid)
+        elif posted_role in forms_by_role:
+            form = forms_by_role[posted_role]["form"]
+            if form.is_valid():
+                try:
+                    trajectory_assign(
+                        actor=user,
+                        trajectory=trajectory,
+                        role=posted_role,
+                        user=form.cleaned_data["gebruiker"],
+                    )
+                except ServiceError as exc:
+                    form.add_error("gebruiker", exc.message)
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s staat nu op het traject als %(role)s.")
+                        % {
+                            "name": form.cleaned_data["gebruiker"].display_name,
+                            "role": Role(posted_role).label,
+                        },
+                    )
+                    return redirect("trajectories:detail", traject_id=trajectory.uuid)
+        else:
+            raise PermissionDenied
+    return render(
+        request,
+        "trajectories/assign.html",
+        {
+            "trajectory": trajectory,
+            "forms": forms_by_role,
+            "probation_form": probation_form if can_probation else None,
+        },
+    )
+
+
+# --- Batch import (functional administrator) -----------------------------------------------
+
+
+def _require_admin(user: User) -> None:
+    if user.role != Role.ADMINISTRATOR:
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require_admin(user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["bestand"]
+        try:
+            batch = import_batch_create(actor=user, file_name=upload.name, content=upload.read())
+        except ImportFileError as exc:
+            form.add_error("bestand", str(exc))
+        else:
+            return redirect("trajectories:import_progress", batch_id=batch.uuid)
+    batches = ImportBatch.objects.filter(uploaded_by=user).order_by("-uploaded_at")[:10]
+    return render(request, "trajectories/import_upload.html", {"form": form, "batches": batches})
+
+
+@login_required
+def import_progress(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+    user = _user(request)
+    _require_admin(user)
+    batch = get_object_or_404(ImportBatch, uuid=batch_id, uploaded_by=user)
+    summary = import_summary(batch)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(summary)
+    rejected = ImportRow.objects.filter(batch=batch, status=ImportRowStatus.REJECTED)[:500]
+    return render(
+        request,
+        "trajectories/import_progress.html",
+        {"batch": batch, "summary": summary, "rejected": rejected},
+    )
+
+
+@login_required
+@require_POST
+def import_step(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+    user = _user(request)
+    _require_admin(user)
+    batch = get_object_or_404(ImportBatch, uuid=batch_id, uploaded_by=user)
+    import_batch_process(actor=user, batch=batch, limit=200)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(import_summary(batch))
+    return redirect("trajectories:import_progress", batch_id=batch.uuid)
