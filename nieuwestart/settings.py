@@ -38,10 +38,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
 # Demo mode: demo accounts with the password "demo", no second factor, plain HTTP on loopback.
 DEMO_MODE = env_bool("NIEUWESTART_DEMO", False)
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# The test suite runs over plain HTTP against the test client and a loopback live server.
+TESTING = env_bool("NIEUWESTART_TESTING", False)
 
 _secret = os.environ.get("DJANGO_SECRET_KEY", "")
 if not _secret:
-    if not (DEMO_MODE or DEBUG or os.environ.get("NIEUWESTART_TESTING")):
+    if not (DEMO_MODE or DEBUG or TESTING):
         raise RuntimeError(
             "DJANGO_SECRET_KEY is niet gezet. Zet deze variabele, of start in demomodus "
             "(NIEUWESTART_DEMO=1)."
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rest_framework",
@@ -154,7 +157,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-_secure_default = not (DEMO_MODE or DEBUG)
+_secure_default = not (DEMO_MODE or DEBUG or TESTING)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", _secure_default)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", _secure_default)
@@ -184,12 +187,12 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("NIEUWESTART_MANIFEST_STATIC", not (DEMO_MODE or DEBUG))
+            if env_bool("NIEUWESTART_MANIFEST_STATIC", not (DEMO_MODE or DEBUG or TESTING))
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEMO_MODE or DEBUG
+WHITENOISE_USE_FINDERS = DEMO_MODE or DEBUG or TESTING
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -221,12 +224,28 @@ API_VERSION = "1.0.0"
 MUNICIPALITY_SMALL_BELOW = env_int("NIEUWESTART_GEMEENTE_KLEIN_ONDER", 30_000)
 MUNICIPALITY_LARGE_FROM = env_int("NIEUWESTART_GEMEENTE_GROOT_VANAF", 100_000)
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEMO_MODE or DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
+# E-mail (Django 6.1 MAILERS). Demo and development print mail to the console.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEMO_MODE or DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        "OPTIONS": {
+            key: value
+            for key, value in {
+                "host": os.environ.get("DJANGO_EMAIL_HOST"),
+                "port": env_int("DJANGO_EMAIL_PORT", 0) or None,
+                "username": os.environ.get("DJANGO_EMAIL_USER"),
+                "password": os.environ.get("DJANGO_EMAIL_PASSWORD"),
+            }.items()
+            if value
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "nieuwestart@localhost")
 
 LOGGING = {
     "version": 1,

@@ -80,7 +80,7 @@ class RegieSerializer(serializers.Serializer):
 
 class TrajectLijstSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
-    persoon = PersoonSerializer()
+    persoon = PersoonSerializer(source="person")
     inrichting = serializers.CharField(source="prison.code")
     startdatum = serializers.DateField(source="start_date")
     verwachteEinddatum = serializers.DateField(source="expected_end_date", allow_null=True)
@@ -93,7 +93,7 @@ class TrajectLijstSerializer(serializers.Serializer):
 
 class TrajectSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
-    persoon = PersoonSerializer()
+    persoon = PersoonSerializer(source="person")
     inrichting = serializers.CharField(source="prison.code")
     inrichtingNaam = serializers.CharField(source="prison.name")
     afdeling = serializers.CharField(source="unit")

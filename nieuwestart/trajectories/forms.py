@@ -51,7 +51,6 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class AssignForm(forms.Form):
-    rol = forms.CharField(widget=forms.HiddenInput)
     gebruiker = UserChoiceField(
         label=_("Persoon"),
         queryset=User.objects.none(),

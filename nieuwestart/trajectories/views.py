@@ -246,7 +246,7 @@ def assign(request: HttpRequest, traject_id: UUID) -> HttpResponse:
             bound,
             users=assignable_users(trajectory, role),
             label=str(Role(role).label).capitalize(),
-            initial={"rol": role, "gebruiker": current.user if current else None},
+            initial={"gebruiker": current.user if current else None},
             prefix=role,
         )
         forms_by_role[role] = {"form": form, "current": current, "label": Role(role).label}
