@@ -1,0 +1,83 @@
+"""Sign-in: password, lockout after repeated failures, TOTP outside demo mode (issue 2, item 7)."""
+
+from __future__ import annotations
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nieuwestart.accounts.models import User
+
+LOGIN = "/account/inloggen"
+PASSWORD = "een-lang-testwachtwoord"
+
+
+@pytest.mark.django_db
+def test_wrong_password_gives_a_dutch_error(client, alice):
+    response = client.post(LOGIN, {"username": "alice", "password": "fout"})
+    assert response.status_code == 200
+    assert "De gebruikersnaam of het wachtwoord klopt niet" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_repeated_failures_lock_the_account_even_for_the_right_password(client, settings, alice):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        client.post(LOGIN, {"username": "alice", "password": "fout"})
+
+    response = client.post(LOGIN, {"username": "alice", "password": PASSWORD})
+
+    assert response.status_code == 200  # the form again, not a redirect
+    assert "_auth_user_id" not in client.session
+    assert User.objects.get(username="alice").is_locked()
+
+
+@pytest.mark.django_db
+def test_a_good_login_resets_the_failure_count(client, settings, alice):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    settings.REQUIRE_SECOND_FACTOR = False
+    client.post(LOGIN, {"username": "alice", "password": "fout"})
+    client.post(LOGIN, {"username": "alice", "password": "fout"})
+    response = client.post(LOGIN, {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    assert User.objects.get(username="alice").failed_logins == 0
+
+
+@pytest.mark.django_db
+def test_outside_demo_mode_a_second_factor_is_required_and_set_up_on_first_login(client, settings, alice):
+    settings.REQUIRE_SECOND_FACTOR = True
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp slows retries down after a wrong code
+    client.post(LOGIN, {"username": "alice", "password": PASSWORD})
+
+    blocked = client.get("/")
+    assert blocked.status_code == 302 and blocked["Location"] == "/account/tweede-factor"
+    enrol = client.get("/account/tweede-factor")
+    assert "<svg" in enrol.content.decode()  # the QR code, inline
+
+    device = TOTPDevice.objects.get(user=alice)
+    good = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    wrong = client.post("/account/tweede-factor", {"code": f"{(good + 1) % 1_000_000:06d}"})
+    assert "Deze code klopt niet" in wrong.content.decode()
+    done = client.post("/account/tweede-factor", {"code": f"{good:06d}"})
+
+    assert done.status_code == 302
+    assert client.get("/").status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+@pytest.mark.django_db
+def test_idle_sessions_expire(settings):
+    from django.conf import settings as live
+
+    assert live.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < live.SESSION_COOKIE_AGE <= 60 * 60
+
+
+@pytest.mark.django_db
+def test_logout_is_post_only(client, settings, alice):
+    settings.REQUIRE_SECOND_FACTOR = False
+    client.force_login(alice)
+    assert client.get("/account/uitloggen").status_code == 405
+    assert client.post("/account/uitloggen").status_code == 302
+    assert client.get("/").status_code == 302
