@@ -182,3 +182,28 @@ def api(db: Any) -> Callable[[Any], Any]:
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2's deliberate slowness protects real accounts, not test personas.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _flushable_processing_log(request: pytest.FixtureRequest) -> Any:
+    """Let transactional tests empty the database although the log refuses DELETE.
+
+    A transactional test (live server, browser) ends with a flush of every table, which the
+    processing log's append-only trigger rightly refuses. The trigger is (re)installed before
+    such a test and removed just before its flush; other tests keep it throughout.
+    """
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        yield
+        return
+    import importlib
+
+    from django.db import connection
+
+    request.getfixturevalue("transactional_db")
+    migration = importlib.import_module("nieuwestart.audit.migrations.0002_append_only_trigger")
+    with connection.schema_editor() as editor:
+        migration.backwards(None, editor)
+        migration.forwards(None, editor)
+    yield
+    with connection.schema_editor() as editor:
+        migration.backwards(None, editor)
