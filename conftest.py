@@ -155,7 +155,9 @@ def trajectory(justid: Any, alice: Any, bob: Any, carol: Any) -> Any:
     notification = validate_notification(notification_payload(), today=dt.date(2026, 11, 22))
     trajectory, _ = notification_receive(actor=justid, notification=notification)
     trajectory_assign(actor=alice, trajectory=trajectory, role="casemanager", user=alice)
-    trajectory = trajectory_assign_probation(actor=alice, trajectory=trajectory, organisation=_org("RN"))
+    trajectory = trajectory_assign_probation(
+        actor=alice, trajectory=trajectory, organisation=_org("RN")
+    )
     trajectory_assign(actor=bob, trajectory=trajectory, role="reclasseringswerker", user=bob)
     trajectory_assign(actor=carol, trajectory=trajectory, role="nazorgcoordinator", user=carol)
     trajectory.refresh_from_db()

@@ -48,7 +48,11 @@ def test_no_module_imports_from_a_higher_layer():
         if own is None or module.rsplit(".", 1)[-1] in HTTP_MODULES:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("nieuwestart"):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("nieuwestart")
+            ):
                 target = _layer(node.module)
                 if target is not None and target > own:
                     violations.append(f"{module} imports {node.module}")

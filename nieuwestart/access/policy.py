@@ -14,12 +14,16 @@ that may perform them; an involved user outside that list gets 403, never a hidd
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nieuwestart.accounts.models import Role
 from nieuwestart.organisations.models import OrganisationKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Category(models.TextChoices):
@@ -53,8 +57,8 @@ ART_18A = _("art. 18a Penitentiaire beginselenwet en art. 20d Penitentiaire maat
 @dataclass(frozen=True)
 class CategoryRule:
     category: Category
-    examples: str
-    legal_basis: str
+    examples: StrOrPromise
+    legal_basis: StrOrPromise
     by_kind: dict[str, Visibility]
     # Narrower visibility for particular roles within an organisation kind.
     by_role: dict[str, Visibility] = field(default_factory=dict)

@@ -19,7 +19,7 @@ from nieuwestart.accounts.models import User
 
 
 class LockoutModelBackend(ModelBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

@@ -44,7 +44,7 @@ class ProcessingLogQuerySet(models.QuerySet["ProcessingLogEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise ImmutableLogError("Het verwerkingenlog kan niet worden gewijzigd.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise ImmutableLogError("Het verwerkingenlog kan niet worden verwijderd.")
 
 

@@ -7,6 +7,7 @@ a change and its log row are stored together or not at all.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from uuid import UUID
 
@@ -27,7 +28,7 @@ def _entry(
     result: str,
     channel: str,
     detail: str,
-    now: object,
+    now: dt.datetime,
 ) -> ProcessingLogEntry:
     organisation = actor.organisation if actor is not None else None
     return ProcessingLogEntry(

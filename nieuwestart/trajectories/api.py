@@ -65,7 +65,7 @@ class BetrokkeneSerializer(serializers.Serializer):
     email = serializers.CharField()
 
 
-class ContactpuntSerializer(serializers.Serializer):
+class TrajectContactpuntSerializer(serializers.Serializer):
     organisatie = OrganisatieKortSerializer(source="organisation")
     betrokkenAls = serializers.CharField(source="kind")
     telefoon = serializers.CharField(source="organisation.contact_phone")
@@ -107,7 +107,7 @@ class TrajectSerializer(serializers.Serializer):
     casusregie = RegieSerializer(source="case_lead_view")
     procesregie = RegieSerializer(source="process_lead_view")
     betrokkenen = BetrokkeneSerializer(many=True, source="contact_list")
-    contactpunten = ContactpuntSerializer(many=True, source="involved")
+    contactpunten = TrajectContactpuntSerializer(many=True, source="involved")
     versie = serializers.IntegerField(source="version")
 
 
@@ -147,7 +147,7 @@ PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 def _regie(
     trajectory: Trajectory, organisation: Organisation, contacts: list[Any]
 ) -> dict[str, Any]:
-    lead_roles = {
+    lead_roles: dict[str, str] = {
         OrganisationKind.PRISON: Role.CASEMANAGER,
         OrganisationKind.PROBATION: Role.PROBATION_OFFICER,
         OrganisationKind.MUNICIPALITY: Role.AFTERCARE_COORDINATOR,

@@ -15,7 +15,7 @@ from nieuwestart.trajectories.models import Phase
 class WorklistFilterForm(forms.Form):
     zoek = forms.CharField(label=_("Zoek op naam"), required=False, max_length=100)
     fase = forms.ChoiceField(
-        label=_("Fase"), required=False, choices=[("", _("Alle open fasen"))] + Phase.choices[:-1]
+        label=_("Fase"), required=False, choices=[("", _("Alle open fasen")), *Phase.choices[:-1]]
     )
     mijn = forms.BooleanField(label=_("Alleen trajecten waar ik op sta"), required=False)
 

@@ -574,8 +574,8 @@ def _transition(
         trajectory,
         EventKind.PHASE,
         actor=actor,
-        from_value=Phase(old_phase).label,
-        to_value=Phase(to_phase).label,
+        from_value=str(Phase(old_phase).label),
+        to_value=str(Phase(to_phase).label),
         reason=reason,
     )
     if old_lead.pk != new_lead.pk:

@@ -238,7 +238,7 @@ def assign(request: HttpRequest, traject_id: UUID) -> HttpResponse:
         queryset=selectors.trajectory_detail_queryset(),
     )
     posted_role = request.POST.get("rol", "") if request.method == "POST" else ""
-    forms_by_role = {}
+    forms_by_role: dict[str, dict[str, Any]] = {}
     for role, _action in allowed:
         current = selectors.active_assignment(trajectory, role)
         bound = request.POST if posted_role == role else None

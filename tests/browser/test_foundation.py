@@ -41,9 +41,12 @@ def test_casemanager_changes_return_municipality_and_the_new_municipality_sees_i
 ):
     from nieuwestart.trajectories.models import Trajectory
 
-    trajectory = Trajectory.objects.filter(prison__code="PI-ALMELO").exclude(
-        return_municipality__code="GM0363"
-    ).select_related("person").first()
+    trajectory = (
+        Trajectory.objects.filter(prison__code="PI-ALMELO")
+        .exclude(return_municipality__code="GM0363")
+        .select_related("person")
+        .first()
+    )
     name = trajectory.person.sort_name
 
     log_in("cm.almelo")
@@ -60,7 +63,9 @@ def test_casemanager_changes_return_municipality_and_the_new_municipality_sees_i
     page.get_by_role("link", name="Terugkeergemeente bevestigen of wijzigen").click()
     assert_accessible(page)
     page.get_by_role("button", name="Opslaan").click()  # nothing explained yet
-    expect(page.get_by_text("Schrijf kort op waarom dit de terugkeergemeente is.").first).to_be_visible()
+    expect(
+        page.get_by_text("Schrijf kort op waarom dit de terugkeergemeente is.").first
+    ).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Terugkeergemeente", exact=True).select_option(label="Amsterdam (GM0363)")
@@ -80,10 +85,14 @@ def test_municipality_sees_whom_to_call_at_the_pi(page: Page, live_server, demo_
     from nieuwestart.accounts.models import User
     from nieuwestart.trajectories.models import Trajectory
 
-    coordinators = {u.organisation.code: u.username for u in User.objects.filter(role="nazorgcoordinator")}
-    trajectory = Trajectory.objects.filter(return_municipality__code__in=coordinators).select_related(
-        "person", "return_municipality"
-    ).first()
+    coordinators = {
+        u.organisation.code: u.username for u in User.objects.filter(role="nazorgcoordinator")
+    }
+    trajectory = (
+        Trajectory.objects.filter(return_municipality__code__in=coordinators)
+        .select_related("person", "return_municipality")
+        .first()
+    )
     log_in(coordinators[trajectory.return_municipality.code])
     page.get_by_role("link", name=trajectory.person.sort_name).click()
     expect(page.get_by_text("Centraal contactpunt").first).to_be_visible()

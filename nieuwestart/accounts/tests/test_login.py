@@ -44,7 +44,9 @@ def test_a_good_login_resets_the_failure_count(client, settings, alice):
 
 
 @pytest.mark.django_db
-def test_outside_demo_mode_a_second_factor_is_required_and_set_up_on_first_login(client, settings, alice):
+def test_outside_demo_mode_a_second_factor_is_required_and_set_up_on_first_login(
+    client, settings, alice
+):
     settings.REQUIRE_SECOND_FACTOR = True
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp slows retries down after a wrong code
     client.post(LOGIN, {"username": "alice", "password": PASSWORD})

@@ -51,13 +51,20 @@ def test_a_list_read_logs_every_trajectory_shown(api, client, settings, trajecto
 
     reads = _entries(trajectory, username="alice", action="raadplegen")
     assert sorted(reads.values_list("channel", flat=True)) == ["api", "web"]
-    assert set(reads.values_list("purpose", flat=True)) == {"werklijst", "re-integratietraject uitvoeren"}
+    assert set(reads.values_list("purpose", flat=True)) == {
+        "werklijst",
+        "re-integratietraject uitvoeren",
+    }
 
 
 @pytest.mark.django_db
 def test_refused_attempts_are_logged(api, trajectory, dave, bob):
     api(dave).get(f"/api/v1/trajecten/{trajectory.uuid}")
-    api(bob).patch(f"/api/v1/trajecten/{trajectory.uuid}", {"terugkeergemeente": "GM0363", "toelichting": "x"}, format="json")
+    api(bob).patch(
+        f"/api/v1/trajecten/{trajectory.uuid}",
+        {"terugkeergemeente": "GM0363", "toelichting": "x"},
+        format="json",
+    )
 
     assert _entries(trajectory, username="dave").get().result == "niet-zichtbaar"
     assert _entries(trajectory, username="bob").latest("id").result == "geweigerd"
@@ -111,7 +118,9 @@ def test_privacy_officer_sees_who_looked_without_case_content(api, trajectory, p
 
     assert response.status_code == 200
     rows = response.json()["results"]
-    assert {"tijdstip", "gebruiker", "organisatie", "rol", "actie", "categorieen", "doel"} <= set(rows[0])
+    assert {"tijdstip", "gebruiker", "organisatie", "rol", "actie", "categorieen", "doel"} <= set(
+        rows[0]
+    )
     assert any(r["gebruiker"] == "carol" and r["actie"] == "raadplegen" for r in rows)
     # No case content: no person, no dates of detention, no contacts.
     text = response.content.decode()
@@ -121,7 +130,9 @@ def test_privacy_officer_sees_who_looked_without_case_content(api, trajectory, p
 
 
 @pytest.mark.django_db
-def test_privacy_officer_finds_a_person_by_bsn_in_the_web_ui(client, settings, trajectory, priya, carol):
+def test_privacy_officer_finds_a_person_by_bsn_in_the_web_ui(
+    client, settings, trajectory, priya, carol
+):
     settings.REQUIRE_SECOND_FACTOR = False
     client.force_login(carol)
     client.get(f"/trajecten/{trajectory.uuid}")

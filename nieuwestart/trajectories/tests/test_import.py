@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from nieuwestart.trajectories.imports import import_batch_create, import_batch_process, import_summary
+from nieuwestart.trajectories.imports import (
+    import_batch_create,
+    import_batch_process,
+    import_summary,
+)
 from nieuwestart.trajectories.models import ImportBatch, ImportRow, Trajectory
 
 HEADER = "meldingId,soort,bsn,voornamen,voorvoegsel,geslachtsnaam,geboortedatum,inrichting,startdatum,verwachteEinddatum,gemeenteVanInschrijving,einddatum\n"
@@ -36,7 +40,14 @@ def test_upload_shows_progress_and_a_summary_with_reasons(client, settings, admi
     status = client.get(f"/import/{batch.uuid}", HTTP_ACCEPT="application/json").json()
     assert (status["done"], status["total"]) == (0, 6)
     after = client.post(f"/import/{batch.uuid}/verwerk", HTTP_ACCEPT="application/json").json()
-    assert after == {**after, "done": 6, "geaccepteerd": 3, "dubbel": 1, "afgewezen": 2, "wachtend": 0}
+    assert after == {
+        **after,
+        "done": 6,
+        "geaccepteerd": 3,
+        "dubbel": 1,
+        "afgewezen": 2,
+        "wachtend": 0,
+    }
 
     page = client.get(f"/import/{batch.uuid}").content.decode()
     assert "elfproef" in page  # row 4 (B-3): the reason, in words
@@ -62,7 +73,9 @@ def test_an_interrupted_import_continues_where_it_stopped(admin_user):
 def test_a_file_without_the_right_columns_is_refused_as_a_whole(client, settings, admin_user):
     settings.REQUIRE_SECOND_FACTOR = False
     client.force_login(admin_user)
-    upload = SimpleUploadedFile("fout.csv", b"naam,datum\nJan,2020-01-01\n", content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "fout.csv", b"naam,datum\nJan,2020-01-01\n", content_type="text/csv"
+    )
     response = client.post("/import/", {"bestand": upload})
     assert response.status_code == 200
     assert "Deze ontbreken: meldingId, soort, bsn, inrichting" in response.content.decode()

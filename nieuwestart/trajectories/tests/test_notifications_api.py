@@ -92,7 +92,14 @@ def test_missing_fields_and_malformed_json_are_400(api, justid):
     empty = client.post(URL, {}, format="json")
     assert empty.status_code == 400
     names = {p["name"] for p in empty.json()["invalidParams"]}
-    assert {"meldingId", "soort", "persoon", "inrichting", "startdatum", "gemeenteVanInschrijving"} <= names
+    assert {
+        "meldingId",
+        "soort",
+        "persoon",
+        "inrichting",
+        "startdatum",
+        "gemeenteVanInschrijving",
+    } <= names
 
     broken = client.post(URL, data='{"meldingId": ', content_type="application/json")
     assert broken.status_code == 400
@@ -121,14 +128,21 @@ def test_only_the_system_account_may_post(api, payload, persona, request):
 
 
 @pytest.mark.django_db
-def test_change_notification_moves_the_pi_involvement_on_transfer(api, justid, alice, payload, make_user):
+def test_change_notification_moves_the_pi_involvement_on_transfer(
+    api, justid, alice, payload, make_user
+):
     client = api(justid)
     client.post(URL, payload(), format="json")
     cm_rotterdam = make_user("ron", "PI-ROTTERDAM-HOOGVLIET", "casemanager")
 
     response = client.post(
         URL,
-        payload(meldingId="W-1", soort="wijziging", inrichting="PI-ROTTERDAM-HOOGVLIET", verwachteEinddatum="2027-05-01"),
+        payload(
+            meldingId="W-1",
+            soort="wijziging",
+            inrichting="PI-ROTTERDAM-HOOGVLIET",
+            verwachteEinddatum="2027-05-01",
+        ),
         format="json",
     )
 
@@ -167,7 +181,9 @@ def test_second_start_while_detained_is_a_conflict(api, justid, payload):
 @pytest.mark.django_db
 def test_creation_is_logged_with_the_system_account(api, justid, payload):
     response = api(justid).post(URL, payload(), format="json")
-    entry = ProcessingLogEntry.objects.get(trajectory_uuid=response.json()["traject"]["id"], action="aanmaken")
+    entry = ProcessingLogEntry.objects.get(
+        trajectory_uuid=response.json()["traject"]["id"], action="aanmaken"
+    )
     assert entry.username == "justid" and entry.channel == "api"
     assert set(entry.category_list) == {"identiteit", "detentie"}
     assert Involvement.objects.filter(active=True).count() == 2

@@ -36,10 +36,14 @@ def test_case_lead_follows_the_report_table(phase, title, probation, lead):
 
 @pytest.mark.django_db
 def test_release_with_conditional_release_gives_lead_to_probation(trajectory, alice):
-    Trajectory.objects.filter(pk=trajectory.pk).update(judicial_title=JudicialTitle.CONDITIONAL_RELEASE)
+    Trajectory.objects.filter(pk=trajectory.pk).update(
+        judicial_title=JudicialTitle.CONDITIONAL_RELEASE
+    )
     trajectory.refresh_from_db()
 
-    released = trajectory_transition(actor=alice, trajectory=trajectory, to_phase=Phase.AFTER_RELEASE)
+    released = trajectory_transition(
+        actor=alice, trajectory=trajectory, to_phase=Phase.AFTER_RELEASE
+    )
 
     assert released.case_lead.code == "RN"
     kinds = list(released.events.values_list("kind", flat=True))

@@ -35,7 +35,10 @@ def test_unknown_code_and_missing_reason_are_named(api, trajectory, alice):
         f"/api/v1/trajecten/{trajectory.uuid}", {"terugkeergemeente": "GM9999"}, format="json"
     )
     assert response.status_code == 400
-    assert {p["name"] for p in response.json()["invalidParams"]} == {"terugkeergemeente", "toelichting"}
+    assert {p["name"] for p in response.json()["invalidParams"]} == {
+        "terugkeergemeente",
+        "toelichting",
+    }
     trajectory.refresh_from_db()
     assert trajectory.return_municipality.code == "GM0153"
 
@@ -48,7 +51,10 @@ def test_stale_etag_is_refused_with_412(api, trajectory, alice):
     client.patch(url, BODY, format="json", HTTP_IF_MATCH=etag)
 
     again = client.patch(
-        url, {"terugkeergemeente": "GM0183", "toelichting": "Toch Tubbergen."}, format="json", HTTP_IF_MATCH=etag
+        url,
+        {"terugkeergemeente": "GM0183", "toelichting": "Toch Tubbergen."},
+        format="json",
+        HTTP_IF_MATCH=etag,
     )
 
     assert again.status_code == 412
@@ -57,17 +63,26 @@ def test_stale_etag_is_refused_with_412(api, trajectory, alice):
 
 
 @pytest.mark.django_db
-def test_concurrent_edit_in_the_ui_shows_a_conflict_and_keeps_the_input(client, settings, trajectory, alice):
+def test_concurrent_edit_in_the_ui_shows_a_conflict_and_keeps_the_input(
+    client, settings, trajectory, alice
+):
     settings.REQUIRE_SECOND_FACTOR = False
     client.force_login(alice)
     url = f"/trajecten/{trajectory.uuid}/terugkeergemeente"
     amsterdam = trajectory.return_municipality.__class__.objects.get(code="GM0363")
     tubbergen = trajectory.return_municipality.__class__.objects.get(code="GM0183")
     stale_version = trajectory.version
-    client.post(url, {"terugkeergemeente": amsterdam.pk, "toelichting": "Eerste", "versie": stale_version})
+    client.post(
+        url, {"terugkeergemeente": amsterdam.pk, "toelichting": "Eerste", "versie": stale_version}
+    )
 
     response = client.post(
-        url, {"terugkeergemeente": tubbergen.pk, "toelichting": "Mijn toelichting", "versie": stale_version}
+        url,
+        {
+            "terugkeergemeente": tubbergen.pk,
+            "toelichting": "Mijn toelichting",
+            "versie": stale_version,
+        },
     )
 
     assert response.status_code == 200
@@ -83,7 +98,8 @@ def test_ui_form_shows_field_errors_in_dutch(client, settings, trajectory, alice
     settings.REQUIRE_SECOND_FACTOR = False
     client.force_login(alice)
     response = client.post(
-        f"/trajecten/{trajectory.uuid}/terugkeergemeente", {"terugkeergemeente": "", "versie": trajectory.version}
+        f"/trajecten/{trajectory.uuid}/terugkeergemeente",
+        {"terugkeergemeente": "", "versie": trajectory.version},
     )
     page = response.content.decode()
     assert "Kies een gemeente." in page

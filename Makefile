@@ -1,0 +1,135 @@
+# Nieuwe Start: developer commands.
+#
+#   make demo   the embedded demo at http://127.0.0.1:8000 (SQLite, demo accounts, password "demo")
+#   make test   every check CI runs, failing at the first problem
+#
+# Parts of `make test`: lint, typecheck, django-checks, test-sqlite, test-postgres.
+# Extra pytest arguments: make test-sqlite PYTEST_ARGS='-k worklist -x'
+# Without the browser tests:  make test-sqlite PYTEST_ARGS='-m "not browser"'
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+# `make test` runs its steps in the listed order, even under -j.
+.NOTPARALLEL:
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+LOCKS := requirements/base.txt requirements/dev.txt
+PYENV_PYTHON := $(HOME)/.pyenv/versions/3.12.1/bin/python
+PYTEST_ARGS ?=
+
+# Demo, checks and tests run with the settings' own defaults: nothing from the developer's shell
+# that changes them gets through. Each target sets what it needs.
+unexport DATABASE_URL NIEUWESTART_DEMO NIEUWESTART_TESTING NIEUWESTART_MANIFEST_STATIC \
+	NIEUWESTART_REQUIRE_2FA DJANGO_DEBUG DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS \
+	DJANGO_SECURE_COOKIES DJANGO_SECURE_SSL_REDIRECT DJANGO_SECURE_HSTS_SECONDS \
+	DJANGO_BEHIND_PROXY
+TEST_ENV := NIEUWESTART_TESTING=1
+DEMO_ENV := NIEUWESTART_DEMO=1
+
+step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
+
+.PHONY: help venv demo test lint typecheck django-checks test-sqlite test-postgres format \
+	clean distclean
+
+help:
+	@echo "make demo    run the demo at http://127.0.0.1:8000 (creates .venv and db.sqlite3)"
+	@echo "make test    run every check: lint typecheck django-checks test-sqlite test-postgres"
+	@echo "make format  rewrite code with ruff (format and safe fixes)"
+	@echo "make clean   remove the database, collected static files and the install stamp"
+
+# --- Python environment -------------------------------------------------------------------
+
+venv: $(STAMP)
+
+$(PY):
+	@py=""; \
+	for candidate in "$$(command -v python3.12 || true)" "$(PYENV_PYTHON)"; do \
+		if [ -n "$$candidate" ] && [ -x "$$candidate" ] && "$$candidate" -c \
+			'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null; then \
+			py="$$candidate"; break; \
+		fi; \
+	done; \
+	if [ -z "$$py" ]; then \
+		echo "error: Python 3.12 not found (looked for python3.12 on PATH and $(PYENV_PYTHON))." >&2; \
+		echo "Install Python 3.12, e.g. 'pyenv install 3.12.1', and run make again." >&2; \
+		exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$py ($$("$$py" --version))"; \
+	"$$py" -m venv "$(VENV)"
+
+# Reinstall only when a lock file changed (or the environment is new).
+$(STAMP): $(LOCKS) | $(PY)
+	$(call step,Installing locked dependencies into $(VENV))
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements/base.txt -r requirements/dev.txt
+	@touch "$@"
+
+# --- Demo ---------------------------------------------------------------------------------
+
+demo: venv
+	$(call step,Migrating the demo database (db.sqlite3))
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	@if compgen -G 'nieuwestart/locale/*/LC_MESSAGES/*.po' >/dev/null; then \
+		if command -v msgfmt >/dev/null; then \
+			printf '\n\033[1m==> %s\033[0m\n' "Compiling translations"; \
+			$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv; \
+		else \
+			echo "warning: msgfmt not found, translations not compiled" \
+				"(Debian: apt-get install gettext)" >&2; \
+		fi; \
+	fi
+	$(call step,Loading reference data)
+	$(DEMO_ENV) $(PY) manage.py load_reference_data
+	$(call step,Loading demo data)
+	$(DEMO_ENV) $(PY) manage.py demo_data
+	$(call step,Serving the demo at http://127.0.0.1:8000 (stop with Ctrl-C))
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# --- Checks -------------------------------------------------------------------------------
+
+test: lint typecheck django-checks test-sqlite test-postgres
+	@printf '\n\033[1m==> All checks passed\033[0m\n'
+
+lint: venv
+	$(call step,ruff check)
+	$(VENV)/bin/ruff check .
+	$(call step,ruff format --check)
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(call step,mypy)
+	$(TEST_ENV) $(VENV)/bin/mypy nieuwestart
+
+# An in-memory database: these checks must not create or touch db.sqlite3.
+django-checks: venv
+	$(call step,makemigrations --check)
+	$(TEST_ENV) DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
+	$(call step,check --deploy with production-like settings)
+	DATABASE_URL=sqlite://:memory: DJANGO_DEBUG=0 \
+		DJANGO_ALLOWED_HOSTS=nieuwestart.example \
+		DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+test-sqlite: venv
+	$(call step,pytest on SQLite)
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: venv
+	$(call step,pytest on a throwaway PostgreSQL 15 cluster)
+	$(TEST_ENV) scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# --- Cleaning -----------------------------------------------------------------------------
+
+clean:
+	rm -f $(STAMP) db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-journal
+	rm -rf staticfiles test-results
+
+distclean: clean
+	rm -rf $(VENV) .mypy_cache .ruff_cache
