@@ -123,6 +123,21 @@ WEB_MATRIX: list[tuple[str, str, dict[str, int]]] = [
             "admin_user": 404,
         },
     ),
+    (
+        "get",
+        "/trajecten/{id}/fase",
+        {
+            "anonymous": 302,
+            "alice": 200,
+            "mia": 403,
+            "bob": 403,
+            "carol": 403,
+            "dave": 404,
+            "priya": 404,
+            "justid": 404,
+            "admin_user": 404,
+        },
+    ),
     ("get", "/privacy/", {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "priya": 200}),
     (
         "get",

@@ -70,11 +70,13 @@ def access_trajectory(
     action: Action | None = None,
     categories: Sequence[Category] = FILE_CATEGORIES,
     queryset: QuerySet[Trajectory] | None = None,
+    log_read: bool = True,
 ) -> Trajectory:
     """Get one trajectory for this user and need, and log the access.
 
     Without `action` this is a read, logged as such. With an `action`, the caller is about to
-    change something; the change itself is logged by the service that makes it.
+    change something: the change itself is logged by the service that makes it, and a page that
+    shows the trajectory while asking for the change is logged as a read (`log_read`).
     """
     base = queryset if queryset is not None else Trajectory.objects.all()
     try:
@@ -84,10 +86,10 @@ def access_trajectory(
     except (Trajectory.DoesNotExist, ValueError) as exc:
         _log_refusal(user, trajectory_uuid, audit.Result.NOT_VISIBLE, purpose, channel, categories)
         raise NotVisible from exc
-    if action is not None:
-        if not may(user, action):
-            _log_refusal(user, trajectory_uuid, audit.Result.DENIED, purpose, channel, categories)
-            raise NotAllowed
+    if action is not None and not may(user, action):
+        _log_refusal(user, trajectory_uuid, audit.Result.DENIED, purpose, channel, categories)
+        raise NotAllowed
+    if not log_read:
         return trajectory
     log_processing(
         actor=user,

@@ -309,6 +309,7 @@ class TrajectView(APIView):
             purpose="terugkeergemeente wijzigen",
             channel=Channel.API,
             action=Action.CHANGE_RETURN_MUNICIPALITY,
+            log_read=False,
         )
         if_match = request.headers.get("If-Match")
         if if_match and if_match != _etag(trajectory):

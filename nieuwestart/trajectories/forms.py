@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nieuwestart.accounts.models import User
 from nieuwestart.organisations.models import Organisation, OrganisationKind
-from nieuwestart.trajectories.models import Phase
+from nieuwestart.trajectories.models import JudicialTitle, Phase
+from nieuwestart.trajectories.phases import ALLOWED_TRANSITIONS
 
 
 class WorklistFilterForm(forms.Form):
@@ -88,3 +89,37 @@ class ImportForm(forms.Form):
         ),
         error_messages={"required": _("Kies een bestand.")},
     )
+
+
+class PhaseForm(forms.Form):
+    fase = forms.ChoiceField(
+        label=_("Nieuwe fase"),
+        choices=[],
+        error_messages={
+            "required": _("Kies een fase."),
+            "invalid_choice": _("Deze fase kan nu niet."),
+        },
+    )
+    justitiele_titel = forms.ChoiceField(
+        label=_("Volgt er na vrijlating een justitiële titel?"),
+        choices=JudicialTitle.choices,
+        required=False,
+        help_text=_(
+            "Bij een voorwaardelijke invrijheidstelling of voorwaardelijke straf krijgt de "
+            "reclassering na vrijlating de casusregie. Anders de gemeente."
+        ),
+    )
+    toelichting = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    versie = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, current_phase: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_TRANSITIONS.get(current_phase, frozenset())
+        field = self.fields["fase"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(value, label) for value, label in Phase.choices if value in allowed]

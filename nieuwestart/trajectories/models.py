@@ -205,6 +205,7 @@ class EventKind(models.TextChoices):
     RELEASE = "vrijlating", _("vrijgelaten")
     ASSIGNMENT = "toewijzing", _("persoon toegewezen")
     INVOLVEMENT = "betrokkenheid", _("organisatie betrokken")
+    JUDICIAL_TITLE = "justitiele-titel", _("justitiële titel na vrijlating")
 
 
 class TrajectoryEvent(models.Model):

@@ -25,6 +25,7 @@ from nieuwestart.trajectories.models import (
     EventKind,
     Involvement,
     InvolvementKind,
+    JudicialTitle,
     NotificationKind,
     Person,
     Phase,
@@ -546,9 +547,16 @@ def trajectory_assign_probation(
 
 
 def _transition(
-    trajectory: Trajectory, *, actor: User | None, to_phase: str, reason: str, channel: str
+    trajectory: Trajectory,
+    *,
+    actor: User | None,
+    to_phase: str,
+    reason: str,
+    channel: str,
+    judicial_title: str | None = None,
+    expected_version: int | None = None,
 ) -> Trajectory:
-    trajectory = _lock(trajectory, None)
+    trajectory = _lock(trajectory, expected_version)
     if not can_transition(trajectory.phase, to_phase):
         raise ServiceError(
             f"Een traject in fase '{Phase(trajectory.phase).label}' kan niet naar "
@@ -558,6 +566,15 @@ def _transition(
         )
     old_phase = trajectory.phase
     trajectory.phase = to_phase
+    if judicial_title is not None and judicial_title != trajectory.judicial_title:
+        _event(
+            trajectory,
+            EventKind.JUDICIAL_TITLE,
+            actor=actor,
+            from_value=str(JudicialTitle(trajectory.judicial_title).label),
+            to_value=str(JudicialTitle(judicial_title).label),
+        )
+        trajectory.judicial_title = judicial_title
     lead_kind = case_lead_kind(
         phase=to_phase,
         judicial_title=trajectory.judicial_title,
@@ -617,6 +634,19 @@ def trajectory_transition(
     to_phase: str,
     reason: str = "",
     channel: str = Channel.WEB,
+    judicial_title: str | None = None,
+    expected_version: int | None = None,
 ) -> Trajectory:
-    """Move the trajectory to another phase along the allowed transitions, with history."""
-    return _transition(trajectory, actor=actor, to_phase=to_phase, reason=reason, channel=channel)
+    """Move the trajectory to another phase along the allowed transitions, with history.
+
+    On release the judicial title decides who leads next (phases.case_lead_kind).
+    """
+    return _transition(
+        trajectory,
+        actor=actor,
+        to_phase=to_phase,
+        reason=reason,
+        channel=channel,
+        judicial_title=judicial_title,
+        expected_version=expected_version,
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
         name="return_municipality",
     ),
     path("trajecten/<uuid:traject_id>/betrokkenen", views.assign, name="assign"),
+    path("trajecten/<uuid:traject_id>/fase", views.change_phase, name="phase"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/<uuid:batch_id>", views.import_progress, name="import_progress"),
     path("import/<uuid:batch_id>/verwerk", views.import_step, name="import_step"),

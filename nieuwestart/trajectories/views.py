@@ -29,6 +29,7 @@ from nieuwestart.trajectories import selectors
 from nieuwestart.trajectories.forms import (
     AssignForm,
     ImportForm,
+    PhaseForm,
     ProbationForm,
     ReturnMunicipalityForm,
     WorklistFilterForm,
@@ -47,6 +48,7 @@ from nieuwestart.trajectories.services import (
     trajectory_assign,
     trajectory_assign_probation,
     trajectory_change_return_municipality,
+    trajectory_transition,
 )
 
 PURPOSE = "re-integratietraject uitvoeren"
@@ -148,6 +150,7 @@ def detail(request: HttpRequest, traject_id: UUID) -> HttpResponse:
             if user.organisation
             else "",
             "can_change_municipality": may(user, Action.CHANGE_RETURN_MUNICIPALITY),
+            "can_change_phase": may(user, Action.CHANGE_PHASE) and trajectory.is_open,
             "can_assign": any(
                 may(user, a)
                 for a in (
@@ -210,6 +213,54 @@ def change_return_municipality(request: HttpRequest, traject_id: UUID) -> HttpRe
     return render(
         request,
         "trajectories/return_municipality.html",
+        {"trajectory": trajectory, "form": form, "conflict": conflict},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_phase(request: HttpRequest, traject_id: UUID) -> HttpResponse:
+    user = _user(request)
+    trajectory = access_trajectory(
+        user,
+        traject_id,
+        purpose="fase wijzigen",
+        channel=Channel.WEB,
+        action=Action.CHANGE_PHASE,
+        queryset=selectors.trajectory_detail_queryset(),
+    )
+    form = PhaseForm(
+        request.POST or None,
+        current_phase=trajectory.phase,
+        initial={"versie": trajectory.version, "justitiele_titel": trajectory.judicial_title},
+    )
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            trajectory_transition(
+                actor=user,
+                trajectory=trajectory,
+                to_phase=form.cleaned_data["fase"],
+                reason=form.cleaned_data["toelichting"],
+                judicial_title=form.cleaned_data["justitiele_titel"] or None,
+                expected_version=form.cleaned_data["versie"],
+            )
+        except Conflict as exc:
+            conflict = True
+            form.add_error(None, exc.message)
+            trajectory.refresh_from_db()
+        except ServiceError as exc:
+            form.add_error("fase", exc.message)
+        else:
+            messages.success(
+                request,
+                _("Het traject staat nu in de fase: %(phase)s.")
+                % {"phase": Phase(form.cleaned_data["fase"]).label},
+            )
+            return redirect("trajectories:detail", traject_id=trajectory.uuid)
+    return render(
+        request,
+        "trajectories/phase.html",
         {"trajectory": trajectory, "form": form, "conflict": conflict},
     )
 

@@ -83,3 +83,20 @@ def test_logout_is_post_only(client, settings, alice):
     assert client.get("/account/uitloggen").status_code == 405
     assert client.post("/account/uitloggen").status_code == 302
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_password_only_session_cannot_reach_the_api(client, settings, alice, trajectory):
+    """The API takes tokens only, so nobody gets around the second factor through it."""
+    settings.REQUIRE_SECOND_FACTOR = True
+    client.post(LOGIN, {"username": "alice", "password": PASSWORD})
+    assert client.get("/").status_code == 302  # the web asks for the second factor
+    assert client.get("/api/v1/trajecten").status_code == 401
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_without_unsafe_inline(client):
+    response = client.get("/account/inloggen")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy

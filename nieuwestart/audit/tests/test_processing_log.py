@@ -146,3 +146,18 @@ def test_privacy_officer_finds_a_person_by_bsn_in_the_web_ui(
     assert "Fase" not in page  # the log view shows no case facts
     bad = client.post("/privacy/", {"zoek": "persoon", "bsn": "123456789"})
     assert "elfproef" in bad.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["terugkeergemeente", "betrokkenen"])
+def test_form_pages_that_show_the_person_are_logged_as_reads(
+    client, settings, trajectory, alice, page
+):
+    settings.REQUIRE_SECOND_FACTOR = False
+    client.force_login(alice)
+    before = _entries(trajectory, username="alice", action="raadplegen").count()
+
+    response = client.get(f"/trajecten/{trajectory.uuid}/{page}")
+
+    assert trajectory.person.full_name in response.content.decode()
+    assert _entries(trajectory, username="alice", action="raadplegen").count() == before + 1

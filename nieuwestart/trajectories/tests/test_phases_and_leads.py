@@ -66,3 +66,48 @@ def test_every_trajectory_has_both_leads(trajectory):
     assert trajectory.process_lead_id is not None
     field = Trajectory._meta.get_field("case_lead")
     assert field.null is False
+
+
+@pytest.mark.django_db
+def test_casemanager_releases_by_hand_with_judicial_title_and_probation_takes_the_lead(
+    client, settings, trajectory, alice
+):
+    settings.REQUIRE_SECOND_FACTOR = False
+    client.force_login(alice)
+    url = f"/trajecten/{trajectory.uuid}/fase"
+    page = client.get(url).content.decode()
+    assert (
+        'value="plan"' in page and 'value="afgesloten"' in page and 'value="detentie"' not in page
+    )
+
+    response = client.post(
+        url,
+        {
+            "fase": "na-detentie",
+            "justitiele_titel": "vi",
+            "toelichting": "Vrij met v.i.",
+            "versie": trajectory.version,
+        },
+    )
+
+    assert response.status_code == 302
+    trajectory.refresh_from_db()
+    assert (trajectory.phase, trajectory.judicial_title, trajectory.case_lead.code) == (
+        "na-detentie",
+        "vi",
+        "RN",
+    )
+    assert trajectory.events.filter(kind=EventKind.JUDICIAL_TITLE).exists()
+
+
+@pytest.mark.django_db
+def test_phase_form_refuses_a_jump_that_is_not_allowed(client, settings, trajectory, alice):
+    settings.REQUIRE_SECOND_FACTOR = False
+    client.force_login(alice)
+    response = client.post(
+        f"/trajecten/{trajectory.uuid}/fase", {"fase": "detentie", "versie": trajectory.version}
+    )
+    assert response.status_code == 200
+    assert "Deze fase kan nu niet." in response.content.decode()
+    trajectory.refresh_from_db()
+    assert trajectory.phase == Phase.INTAKE
