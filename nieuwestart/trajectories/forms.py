@@ -30,6 +30,7 @@ class ReturnMunicipalityForm(forms.Form):
     terugkeergemeente = MunicipalityChoiceField(
         label=_("Terugkeergemeente"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by("name"),
+        empty_label=_("Kies een gemeente"),
         help_text=_("De gemeente waar de persoon na de detentie gaat wonen."),
         error_messages={
             "required": _("Kies een gemeente."),
@@ -55,6 +56,7 @@ class AssignForm(forms.Form):
     gebruiker = UserChoiceField(
         label=_("Persoon"),
         queryset=User.objects.none(),
+        empty_label=_("Kies een persoon"),
         error_messages={
             "required": _("Kies een persoon."),
             "invalid_choice": _("Kies een persoon uit de lijst."),
@@ -75,6 +77,7 @@ class ProbationForm(forms.Form):
     reclassering = forms.ModelChoiceField(
         label=_("Reclasseringsorganisatie"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.PROBATION, active=True),
+        empty_label=_("Kies een organisatie"),
         error_messages={"required": _("Kies een reclasseringsorganisatie.")},
     )
 
@@ -122,4 +125,7 @@ class PhaseForm(forms.Form):
         allowed = ALLOWED_TRANSITIONS.get(current_phase, frozenset())
         field = self.fields["fase"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(value, label) for value, label in Phase.choices if value in allowed]
+        # No phase is preselected: changing the phase (and maybe the lead) is a deliberate choice.
+        field.choices = [("", _("Kies een fase"))] + [
+            (value, label) for value, label in Phase.choices if value in allowed
+        ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 
 from nieuwestart.access.trajectories import visible_trajectories
 from nieuwestart.accounts.models import Role, User
@@ -47,7 +47,11 @@ def worklist(
             qs = qs.filter(
                 Q(person__surname__icontains=word) | Q(person__given_names__icontains=word)
             )
-    return qs.order_by("expected_end_date", "person__surname", "pk")
+    # Still detained first, soonest release on top (unknown dates last); released people after.
+    released_last = Case(When(phase=Phase.AFTER_RELEASE, then=Value(1)), default=Value(0))
+    return qs.order_by(
+        released_last, F("expected_end_date").asc(nulls_last=True), "person__surname", "pk"
+    )
 
 
 def trajectory_detail_queryset() -> QuerySet[Trajectory]:
