@@ -54,6 +54,19 @@ class UserSearchForm(forms.Form):
     )
 
 
+def _log_lookup(officer: User, detail: str, *, person_id: int | None = None) -> None:
+    """The privacy officer's own look-ups are processing too, and are logged."""
+    log_processing(
+        actor=officer,
+        action=Action.READ,
+        categories=["verwerkingenlog"],
+        purpose="privacytoezicht",
+        channel=Channel.WEB,
+        person_id=person_id,
+        detail=detail,
+    )
+
+
 def _privacy_officer(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
@@ -78,15 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if person is None:
             not_found = str(_("Er is geen dossier met dit BSN."))
         else:
-            log_processing(
-                actor=officer,
-                action=Action.READ,
-                categories=["verwerkingenlog"],
-                purpose="privacytoezicht",
-                channel=Channel.WEB,
-                person_id=person.pk,
-                detail="wie heeft dit dossier ingezien",
-            )
+            _log_lookup(officer, "wie heeft dit dossier ingezien", person_id=person.pk)
             entries = entries_for_person(person.pk)[:500]
     if which == "gebruiker" and user_form.is_valid():
         found_user = User.objects.filter(username=user_form.cleaned_data["gebruikersnaam"]).first()
@@ -94,14 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
             not_found = str(_("Er is geen gebruiker met deze naam."))
         else:
             entries = entries_for_user(found_user.pk)[:500]
-            log_processing(
-                actor=officer,
-                action=Action.READ,
-                categories=["verwerkingenlog"],
-                purpose="privacytoezicht",
-                channel=Channel.WEB,
-                detail=f"verwerkingen van gebruiker {found_user.username}",
-            )
+            _log_lookup(officer, f"verwerkingen van gebruiker {found_user.username}")
     return render(
         request,
         "audit/home.html",
@@ -131,13 +129,6 @@ def trajectory_log(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 def user_log(request: HttpRequest, user_id: UUID) -> HttpResponse:
     officer = _privacy_officer(request)
     subject = get_object_or_404(User, uuid=user_id)
-    log_processing(
-        actor=officer,
-        action=Action.READ,
-        categories=["verwerkingenlog"],
-        purpose="privacytoezicht",
-        channel=Channel.WEB,
-        detail=f"verwerkingen van gebruiker {subject.username}",
-    )
+    _log_lookup(officer, f"verwerkingen van gebruiker {subject.username}")
     page = Paginator(entries_for_user(subject.pk), 100).get_page(request.GET.get("pagina"))
     return render(request, "audit/user.html", {"subject": subject, "page_obj": page})

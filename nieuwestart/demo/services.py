@@ -312,12 +312,11 @@ def _spec(
     }
 
 
-def _make_trajectory(
-    spec: dict[str, Any], *, justid: User, today: dt.date, rng: random.Random
-) -> None:
-    payload = {
-        "meldingId": f"DEMO-{spec['index']:04d}-aanvang",
-        "soort": "aanvang",
+def _payload(spec: dict[str, Any], kind: str, **extra: Any) -> dict[str, Any]:
+    """A detention notification for a demo person, as JustID would send it."""
+    return {
+        "meldingId": f"DEMO-{spec['index']:04d}-{kind}",
+        "soort": kind,
         "persoon": {
             "bsn": spec["bsn"],
             "voornamen": spec["given"],
@@ -329,7 +328,14 @@ def _make_trajectory(
         "startdatum": spec["start"].isoformat(),
         "verwachteEinddatum": spec["expected"].isoformat() if spec["expected"] else None,
         "gemeenteVanInschrijving": spec["municipality"],
+        **extra,
     }
+
+
+def _make_trajectory(
+    spec: dict[str, Any], *, justid: User, today: dt.date, rng: random.Random
+) -> None:
+    payload = _payload(spec, "aanvang")
     with transaction.atomic():
         notification = validate_notification(payload, today=today)
         trajectory, _created = notification_receive(
@@ -443,22 +449,7 @@ def _develop(
     )
     if phase == Phase.DETENTION:
         return
-    end_payload = {
-        "meldingId": f"DEMO-{spec['index']:04d}-einde",
-        "soort": "einde",
-        "persoon": {
-            "bsn": spec["bsn"],
-            "voornamen": spec["given"],
-            "voorvoegsel": spec["prefix"],
-            "geslachtsnaam": spec["surname"],
-            "geboortedatum": spec["birth"].isoformat(),
-        },
-        "inrichting": spec["prison"],
-        "startdatum": spec["start"].isoformat(),
-        "verwachteEinddatum": spec["expected"].isoformat(),
-        "gemeenteVanInschrijving": spec["municipality"],
-        "einddatum": spec["released"].isoformat(),
-    }
+    end_payload = _payload(spec, "einde", einddatum=spec["released"].isoformat())
     trajectory, _ = notification_receive(
         actor=justid,
         notification=validate_notification(end_payload, today=today),
