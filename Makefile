@@ -4,6 +4,7 @@
 #   make test   every check CI runs, failing at the first problem
 #
 # Parts of `make test`: lint, typecheck, django-checks, test-sqlite, test-postgres.
+# Both pytest runs first compile the translations (`make messages`, needs gettext's msgfmt).
 # Extra pytest arguments: make test-sqlite PYTEST_ARGS='-k worklist -x'
 # Without the browser tests:  make test-sqlite PYTEST_ARGS='-m "not browser"'
 
@@ -31,12 +32,13 @@ DEMO_ENV := NIEUWESTART_DEMO=1
 
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: help venv demo test lint typecheck django-checks test-sqlite test-postgres format \
-	clean distclean
+.PHONY: help venv demo messages test lint typecheck django-checks test-sqlite test-postgres \
+	format clean distclean
 
 help:
 	@echo "make demo    run the demo at http://127.0.0.1:8000 (creates .venv and db.sqlite3)"
 	@echo "make test    run every check: lint typecheck django-checks test-sqlite test-postgres"
+	@echo "make messages compile the translations (*.po to *.mo, needs gettext's msgfmt)"
 	@echo "make format  rewrite code with ruff (format and safe fixes)"
 	@echo "make clean   remove the database, collected static files and the install stamp"
 
@@ -88,6 +90,16 @@ demo: venv
 	$(call step,Serving the demo at http://127.0.0.1:8000 (stop with Ctrl-C))
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
+# --- Translations -------------------------------------------------------------------------
+
+# The compiled catalogues (*.mo) are build output, not in git. The tests need them (the English
+# UI is tested), so here a missing msgfmt is an error, not the demo's warning.
+messages: venv
+	$(call step,Compiling translations)
+	@command -v msgfmt >/dev/null || { echo "error: msgfmt not found, cannot compile" \
+		"the translations (Debian: apt-get install gettext)" >&2; exit 1; }
+	$(TEST_ENV) $(PY) manage.py compilemessages --ignore=.venv
+
 # --- Checks -------------------------------------------------------------------------------
 
 test: lint typecheck django-checks test-sqlite test-postgres
@@ -113,11 +125,11 @@ django-checks: venv
 		DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
-test-sqlite: venv
+test-sqlite: venv messages
 	$(call step,pytest on SQLite)
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: venv
+test-postgres: venv messages
 	$(call step,pytest on a throwaway PostgreSQL 15 cluster)
 	$(TEST_ENV) scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 

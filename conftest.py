@@ -209,3 +209,12 @@ def _flushable_processing_log(request: pytest.FixtureRequest) -> Any:
     yield
     with connection.schema_editor() as editor:
         migration.backwards(None, editor)
+
+
+@pytest.fixture(autouse=True)
+def _reset_language() -> Any:
+    """Django keeps the last request's language active; every test starts in Dutch."""
+    yield
+    from django.utils import translation
+
+    translation.activate("nl")
