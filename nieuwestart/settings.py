@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "nieuwestart.audit",
     "nieuwestart.access",
     "nieuwestart.trajectories",
+    "nieuwestart.screening",
+    "nieuwestart.plans",
+    "nieuwestart.infosheet",
     "nieuwestart.api",
     "nieuwestart.demo",
 ]

@@ -7,6 +7,9 @@ from nieuwestart.core import views as core_views
 
 urlpatterns = [
     path("", include("nieuwestart.trajectories.urls")),
+    path("trajecten/<uuid:traject_id>/", include("nieuwestart.screening.urls")),
+    path("trajecten/<uuid:traject_id>/", include("nieuwestart.plans.urls")),
+    path("trajecten/<uuid:traject_id>/", include("nieuwestart.infosheet.urls")),
     path("account/", include("nieuwestart.accounts.urls")),
     path("privacy/", include("nieuwestart.audit.urls")),
     path("api/v1/", include("nieuwestart.api.urls")),

@@ -7,6 +7,7 @@ A new endpoint without a row here fails `test_every_url_is_in_the_matrix`.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -162,6 +163,26 @@ WEB_MATRIX: list[tuple[str, str, dict[str, int]]] = [
     ("get", "/import/", {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "admin_user": 200}),
 ]
 
+
+def _app_rows(name: str) -> list[tuple[Any, ...]]:
+    """Rows each later app keeps beside its code: nieuwestart/<app>/tests/access_matrix.py.
+
+    A row is (method, url, {persona: status}) or (method, url, {persona: status}, body), with
+    "{id}" for the shared trajectory (see conftest.py).
+    """
+    rows: list[tuple[Any, ...]] = []
+    for app in ("screening", "plans", "infosheet"):
+        try:
+            module = importlib.import_module(f"nieuwestart.{app}.tests.access_matrix")
+        except ModuleNotFoundError:
+            continue
+        rows.extend(getattr(module, name, []))
+    return rows
+
+
+API_MATRIX += _app_rows("API_MATRIX")  # type: ignore[arg-type]
+WEB_MATRIX += _app_rows("WEB_MATRIX")  # type: ignore[arg-type]
+
 # URLs that are not personal-data endpoints, or are covered elsewhere.
 NOT_IN_MATRIX = {
     "account/uitloggen",  # POST only, no data
@@ -175,7 +196,9 @@ NOT_IN_MATRIX = {
 }
 
 
-def _body(method: str, url: str, payload: Any) -> dict[str, Any]:
+def _body(method: str, url: str, payload: Any, body: Any = None) -> Any:
+    if body is not None:
+        return body
     if method == "patch":
         return {"terugkeergemeente": "GM0153", "toelichting": "Bevestigd met de persoon."}
     if method == "post" and url.endswith("detentiemeldingen"):
@@ -187,21 +210,28 @@ def _persona(request: pytest.FixtureRequest, persona: str) -> Any:
     return None if persona == "anonymous" else request.getfixturevalue(persona)
 
 
-def _cases(matrix: list[tuple[str, str, dict[str, int]]]) -> list[Any]:
+def _cases(matrix: list[tuple[Any, ...]]) -> list[Any]:
     return [
-        pytest.param(method, url, persona, expected[persona], id=f"{method} {url} {persona}")
-        for method, url, expected in matrix
+        pytest.param(
+            row[0],
+            row[1],
+            persona,
+            row[2][persona],
+            row[3] if len(row) > 3 else None,
+            id=f"{row[0]} {row[1]} {persona}",
+        )
+        for row in matrix
         for persona in PERSONAS
     ]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("method", "url", "persona", "expected"), _cases(API_MATRIX))
-def test_api_access(request, api, trajectory, payload, method, url, persona, expected):
+@pytest.mark.parametrize(("method", "url", "persona", "expected", "body"), _cases(API_MATRIX))
+def test_api_access(request, api, trajectory, payload, method, url, persona, expected, body):
     user = _persona(request, persona)
     client = api(user)
     target = url.format(id=trajectory.uuid)
-    response = getattr(client, method)(target, _body(method, url, payload), format="json")
+    response = getattr(client, method)(target, _body(method, url, payload, body), format="json")
     assert response.status_code == expected, response.content[:300]
     if expected >= 400:
         assert response["Content-Type"] == "application/problem+json"
@@ -209,13 +239,16 @@ def test_api_access(request, api, trajectory, payload, method, url, persona, exp
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("method", "url", "persona", "expected"), _cases(WEB_MATRIX))
-def test_web_access(request, client, settings, trajectory, alice, method, url, persona, expected):
+@pytest.mark.parametrize(("method", "url", "persona", "expected", "body"), _cases(WEB_MATRIX))
+def test_web_access(
+    request, client, settings, trajectory, alice, method, url, persona, expected, body
+):
     settings.REQUIRE_SECOND_FACTOR = False  # the second factor has its own tests
     user = _persona(request, persona)
     if user is not None:
         client.force_login(user)
-    response = getattr(client, method)(url.format(id=trajectory.uuid, alice=alice.uuid))
+    target = url.format(id=trajectory.uuid, alice=alice.uuid)
+    response = getattr(client, method)(target, body or {})
     assert response.status_code == expected
 
 
@@ -251,7 +284,7 @@ def _routes(patterns: list[Any], prefix: str = "") -> list[str]:
 
 
 def test_every_url_is_in_the_matrix():
-    covered = {url.lstrip("/") for _m, url, _e in API_MATRIX + WEB_MATRIX}
+    covered = {row[1].lstrip("/") for row in API_MATRIX + WEB_MATRIX}
     covered = {
         c.replace("{id}", "<uuid:traject_id>").replace("{alice}", "<uuid:user_id>") for c in covered
     }

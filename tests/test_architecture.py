@@ -16,8 +16,11 @@ LAYERS: dict[str, int] = {
     "nieuwestart.trajectories.models": 3,
     "nieuwestart.access": 4,
     "nieuwestart.trajectories": 5,
-    "nieuwestart.api": 6,
-    "nieuwestart.demo": 7,
+    "nieuwestart.screening": 6,
+    "nieuwestart.plans": 7,
+    "nieuwestart.infosheet": 8,
+    "nieuwestart.api": 9,
+    "nieuwestart.demo": 10,
 }
 # The web-facing parts of lower apps serve HTTP and may use the API helpers (problem+json).
 HTTP_MODULES = ("views", "api", "urls")

@@ -1,6 +1,6 @@
 """API v1 routes. No trailing slashes (NL API Design Rules): a URL with one is 404."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from nieuwestart.audit.api import LogboekView
@@ -19,4 +19,7 @@ urlpatterns = [
     path("trajecten", TrajectenView.as_view(), name="trajecten"),
     path("trajecten/<uuid:traject_id>", TrajectView.as_view(), name="traject"),
     path("trajecten/<uuid:traject_id>/logboek", LogboekView.as_view(), name="logboek"),
+    path("trajecten/<uuid:traject_id>/", include("nieuwestart.screening.api_urls")),
+    path("trajecten/<uuid:traject_id>/", include("nieuwestart.plans.api_urls")),
+    path("trajecten/<uuid:traject_id>/", include("nieuwestart.infosheet.api_urls")),
 ]

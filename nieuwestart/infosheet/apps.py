@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InfosheetConfig(AppConfig):
+    name = "nieuwestart.infosheet"
+    label = "infosheet"
