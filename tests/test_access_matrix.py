@@ -193,6 +193,16 @@ NOT_IN_MATRIX = {
     "beheer/",
     "import/<uuid:batch_id>",  # owner-only, tests in trajectories/tests/test_import.py
     "import/<uuid:batch_id>/verwerk",
+    # Need a task or a sent version first; every persona is tested in the app's own tests
+    # (plans/tests/test_plan_access.py, infosheet/tests/test_infosheet_versions.py).
+    "api/v1/trajecten/<uuid:traject_id>/plan/taken/<uuid:taak_id>",
+    "api/v1/trajecten/<uuid:traject_id>/plan/versies/<int:nummer>",
+    "trajecten/<uuid:traject_id>/plan/versies/<int:number>",
+    "trajecten/<uuid:traject_id>/informatieblad/<int:number>",
+    "trajecten/<uuid:traject_id>/informatieblad/<int:number>.pdf",
+    "trajecten/<uuid:traject_id>/informatieblad/<int:number>/ontvangen",
+    "api/v1/trajecten/<uuid:traject_id>/informatieblad/<int:nummer>",
+    "api/v1/trajecten/<uuid:traject_id>/informatieblad/<int:nummer>/ontvangstbevestiging",
 }
 
 

@@ -148,6 +148,14 @@ class Action(models.TextChoices):
     ASSIGN_PROBATION_OFFICER = "reclasseringswerker-toewijzen", _("reclasseringswerker toewijzen")
     ASSIGN_AFTERCARE = "nazorgcoordinator-toewijzen", _("nazorgcoördinator toewijzen")
     CHANGE_PHASE = "fase-wijzigen", _("fase wijzigen")
+    SCREENING_EDIT = "screening-bewerken", _("screening basisvoorwaarden bewerken")
+    PLAN_EDIT = "plan-bewerken", _("D&R-plan bewerken")
+    PLAN_ESTABLISH = "plan-vaststellen", _("D&R-plan vaststellen")
+    PROBATION_ADVICE = "reclasseringsadvies", _("reclasseringsadvies geven")
+    INFOSHEET_SEND = "informatieblad-versturen", _("informatieblad versturen")
+    INFOSHEET_ACKNOWLEDGE = "informatieblad-ontvangst-bevestigen", _(
+        "ontvangst van het informatieblad bevestigen"
+    )
 
 
 PI_CASE_ROLES = frozenset({Role.CASEMANAGER, Role.STAFF_OFFICER})
@@ -163,6 +171,28 @@ ACTIONS: dict[Action, dict[str, frozenset[str]]] = {
         SAFETY_HOUSE: frozenset({Role.PROCESS_DIRECTOR, Role.AFTERCARE_COORDINATOR}),
     },
     Action.CHANGE_PHASE: {PI: PI_CASE_ROLES},
+    # Every partner adds what it knows to the one screening instead of screening again.
+    Action.SCREENING_EDIT: {
+        PI: frozenset({Role.CASEMANAGER, Role.STAFF_OFFICER, Role.MENTOR}),
+        PROBATION: frozenset({Role.PROBATION_OFFICER}),
+        MUNICIPALITY: frozenset({Role.AFTERCARE_COORDINATOR}),
+        SAFETY_HOUSE: frozenset({Role.PROCESS_DIRECTOR, Role.AFTERCARE_COORDINATOR}),
+    },
+    # Each partner writes the parts of the D&R-plan it owns (plans.sections.SECTION_EDITORS);
+    # only the PI establishes it (art. 18a Pbw); only probation writes its advice.
+    Action.PLAN_EDIT: {
+        PI: frozenset({Role.CASEMANAGER, Role.STAFF_OFFICER, Role.MENTOR}),
+        PROBATION: frozenset({Role.PROBATION_OFFICER}),
+        MUNICIPALITY: frozenset({Role.AFTERCARE_COORDINATOR}),
+        SAFETY_HOUSE: frozenset({Role.PROCESS_DIRECTOR, Role.AFTERCARE_COORDINATOR}),
+    },
+    Action.PLAN_ESTABLISH: {PI: PI_CASE_ROLES},
+    Action.PROBATION_ADVICE: {PROBATION: frozenset({Role.PROBATION_OFFICER})},
+    Action.INFOSHEET_SEND: {PI: PI_CASE_ROLES},
+    Action.INFOSHEET_ACKNOWLEDGE: {
+        MUNICIPALITY: frozenset({Role.AFTERCARE_COORDINATOR}),
+        SAFETY_HOUSE: frozenset({Role.PROCESS_DIRECTOR, Role.AFTERCARE_COORDINATOR}),
+    },
 }
 
 

@@ -16,8 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nieuwestart.access.policy import POLICY, Action, Visibility
+from nieuwestart.access.policy import POLICY, Action, Category, Visibility
 from nieuwestart.access.trajectories import (
+    FILE_CATEGORIES,
+    LIST_CATEGORIES,
     access_trajectory,
     category_visibility,
     may,
@@ -25,6 +27,9 @@ from nieuwestart.access.trajectories import (
 )
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.audit.models import Channel
+from nieuwestart.infosheet import selectors as infosheet_selectors
+from nieuwestart.plans import selectors as plan_selectors
+from nieuwestart.screening import selectors as screening_selectors
 from nieuwestart.trajectories import selectors
 from nieuwestart.trajectories.forms import (
     AssignForm,
@@ -52,6 +57,8 @@ from nieuwestart.trajectories.services import (
 )
 
 PURPOSE = "re-integratietraject uitvoeren"
+# The trajectory page shows the file's facts, contacts, the status board and the plan status.
+DETAIL_CATEGORIES = (*FILE_CATEGORIES, Category.CONDITIONS, Category.PLAN)
 PAGE_SIZE = 50
 
 
@@ -82,8 +89,16 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
     rows = list(page.object_list)
-    record_list_read(user, rows, purpose="werklijst", channel=Channel.WEB)
+    record_list_read(
+        user,
+        rows,
+        purpose="werklijst",
+        channel=Channel.WEB,
+        categories=(*LIST_CATEGORIES, Category.CONDITIONS),
+    )
+    boards = screening_selectors.status_boards([t.pk for t in rows], user=user)
     for trajectory in rows:
+        trajectory.status_board = boards[trajectory.pk]  # type: ignore[attr-defined]
         by_role = {a.role: a for a in trajectory.active_assignments}  # type: ignore[attr-defined]
         trajectory.casemanager = by_role.get(Role.CASEMANAGER)  # type: ignore[attr-defined]
         trajectory.coordinator = by_role.get(Role.AFTERCARE_COORDINATOR)  # type: ignore[attr-defined]
@@ -120,6 +135,7 @@ def detail(request: HttpRequest, traject_id: UUID) -> HttpResponse:
         traject_id,
         purpose=PURPOSE,
         channel=Channel.WEB,
+        categories=DETAIL_CATEGORIES,
         queryset=selectors.trajectory_detail_queryset(),
     )
     involved = selectors.involved_organisations(trajectory)
@@ -161,6 +177,11 @@ def detail(request: HttpRequest, traject_id: UUID) -> HttpResponse:
                 )
             ),
             "phases": [(value, label) for value, label in Phase.choices],
+            # The page brings together what the later apps register (issue 3).
+            "status_board": screening_selectors.status_board(trajectory, user),
+            "can_screen": may(user, Action.SCREENING_EDIT),
+            "plan_summary": plan_selectors.plan_summary(trajectory),
+            "infosheet": infosheet_selectors.sheet_summary(trajectory),
         },
     )
 
