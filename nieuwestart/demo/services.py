@@ -19,7 +19,18 @@ from django.utils import timezone
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.audit.models import Channel
 from nieuwestart.core.bsn import test_bsns
+from nieuwestart.infosheet.models import InfoSheet
+from nieuwestart.infosheet.services import infosheet_acknowledge, infosheet_send
 from nieuwestart.organisations.models import Organisation, OrganisationKind
+from nieuwestart.plans.models import PlanTask
+from nieuwestart.plans.services import (
+    plan_establish,
+    plan_get_or_create,
+    plan_task_add,
+    plan_update,
+)
+from nieuwestart.screening.models import Screening
+from nieuwestart.screening.services import screening_get_or_create, screening_update
 from nieuwestart.trajectories.models import (
     DetentionNotification,
     Involvement,
@@ -381,6 +392,8 @@ def _develop(
         casemanager = None
     actor = casemanager or User.objects.filter(organisation=trajectory.prison).first() or justid
     if phase == Phase.INTAKE:
+        if spec["index"] % 2 == 1 and casemanager is not None:
+            _screen(trajectory, casemanager, spec, rng)  # some screenings are under way
         return
     # Past intake the casemanager has confirmed, or corrected, the return municipality.
     municipality = trajectory.return_municipality
@@ -424,6 +437,8 @@ def _develop(
             )
         Trajectory.objects.filter(pk=trajectory.pk).update(judicial_title=spec["title"])
         trajectory.refresh_from_db()
+    _screen(trajectory, actor, spec, rng)
+    _draft_plan(trajectory, actor, spec, today)
     if phase == Phase.PLAN:
         trajectory_transition(
             actor=actor,
@@ -440,6 +455,14 @@ def _develop(
         reason="Screening gedaan",
         channel=Channel.SYSTEM,
     )
+    plan_establish(
+        actor=actor,
+        trajectory=trajectory,
+        expected_version=None,
+        note="Vastgesteld in het MDO",
+        channel=Channel.SYSTEM,
+    )
+    _send_sheet(trajectory, actor, coordinator, acknowledge=spec["index"] % 3 != 0)
     trajectory = trajectory_transition(
         actor=actor,
         trajectory=trajectory,
@@ -463,6 +486,136 @@ def _develop(
             to_phase=Phase.CLOSED,
             reason="Nazorg afgerond",
             channel=Channel.SYSTEM,
+        )
+
+
+# --- Screening, plan and information sheet (issue 3) -----------------------------------------
+
+HELP = {
+    "identiteit": (
+        "hulp-nodig",
+        "ID-kaart is verlopen. Nieuwe aanvragen bij de gemeente vóór vrijlating.",
+        "gemeente",
+    ),
+    "huisvesting": (
+        "hulp-nodig",
+        "Huur doorbetalen tijdens detentie, anders raakt hij de woning kwijt.",
+        "gemeente",
+    ),
+    "inkomen": (
+        "aandacht",
+        "Uitkering stopzetten nu en nieuwe aanvraag voorbereiden voor de dag van vrijlating.",
+        "gemeente",
+    ),
+    "financien": (
+        "aandacht",
+        "Schulden in kaart brengen en een betalingsregeling met de verhuurder maken.",
+        "inrichting",
+    ),
+    "zorg": (
+        "aandacht",
+        "Lopende zorg moet na vrijlating doorlopen; afspraak met de zorgaanbieder nodig.",
+        "reclassering",
+    ),
+    "sociaal-netwerk": ("in-orde", "", "gedetineerde"),
+}
+OWN_WORDS = [
+    "Ik wil na mijn vrijlating weer bij mijn moeder wonen en werk zoeken.",
+    "Ik wil mijn schulden aanpakken en mijn kinderen weer zien.",
+    "Ik wil een eigen kamer en een vaste baan in de bouw.",
+    "Ik wil niet terug naar mijn oude vrienden. Ik wil een opleiding doen.",
+]
+
+
+def _screen(trajectory: Trajectory, actor: User, spec: dict[str, Any], rng: random.Random) -> None:
+    """A casemanager's screening: some domains in order, some needing help, in words."""
+    if Screening.objects.filter(trajectory=trajectory, version__gt=0).exists():
+        return
+    screening_get_or_create(actor=actor, trajectory=trajectory, channel=Channel.SYSTEM)
+    domains = {}
+    for code, (status, question, partner) in HELP.items():
+        if rng.random() < 0.45:
+            status, question, partner = "in-orde", "", "gedetineerde"
+        domains[code] = {
+            "status": status,
+            "help_question": question,
+            "acting_partner": partner,
+            "acting_note": "",
+            "facts": {},
+        }
+    screening_update(
+        actor=actor,
+        trajectory=trajectory,
+        expected_version=0,
+        lvb="ja" if spec["index"] % 3 == 0 else "nee",
+        first_detention="ja" if spec["index"] % 4 == 0 else "nee",
+        language_needs="",
+        reading_needs=spec["index"] % 3 == 0,
+        own_words=OWN_WORDS[spec["index"] % len(OWN_WORDS)],
+        domains=domains,
+        channel=Channel.SYSTEM,
+    )
+
+
+def _draft_plan(trajectory: Trajectory, actor: User, spec: dict[str, Any], today: dt.date) -> None:
+    plan = plan_get_or_create(actor=actor, trajectory=trajectory, channel=Channel.SYSTEM)
+    if PlanTask.objects.filter(plan=plan).exists():
+        return
+    plan_update(
+        actor=actor,
+        trajectory=trajectory,
+        expected_version=None,
+        sections={
+            "reintegration_goals": "Na vrijlating een eigen woonplek, inkomen vanaf dag één en werk of dagbesteding.",
+            "behaviour_goals": "Afspraken nakomen op de afdeling; geen conflicten.",
+            "activities": "Arbeid in de werkzaal; cursus budgetteren.",
+            "leave": "Regimaire verlof mogelijk na de helft van de straf.",
+            "agreements": "PI regelt ID en uitkering; gemeente regelt huur en schuldhulp.",
+            "monitoring": "Casemanager bespreekt de voortgang in het MDO.",
+            "meeting_frequency_weeks": 6,
+            "meeting_held_on": spec["start"] + dt.timedelta(days=20),
+        },
+        channel=Channel.SYSTEM,
+    )
+    municipality = trajectory.return_municipality
+    for domain, what, organisation, for_detainee, days in (
+        ("identiteit", "Nieuwe ID-kaart aanvragen", municipality, False, 20),
+        ("identiteit", "Pasfoto laten maken in de inrichting", None, True, 10),
+        ("huisvesting", "Huur doorbetalen aan de woningcorporatie", municipality, False, 30),
+        (
+            "inkomen",
+            "Uitkering aanvragen zodat die ingaat op de dag van vrijlating",
+            municipality,
+            False,
+            45,
+        ),
+    ):
+        plan_task_add(
+            actor=actor,
+            trajectory=trajectory,
+            expected_version=None,
+            domain=domain,
+            what=what,
+            organisation=organisation,
+            for_detainee=for_detainee,
+            due_date=max(today, spec["start"]) + dt.timedelta(days=days),
+            channel=Channel.SYSTEM,
+        )
+
+
+def _send_sheet(
+    trajectory: Trajectory, actor: User, coordinator: User | None, *, acknowledge: bool
+) -> None:
+    if InfoSheet.objects.filter(trajectory=trajectory).exists():
+        return
+    sheet = infosheet_send(actor=actor, trajectory=trajectory, channel=Channel.SYSTEM)
+    if (
+        acknowledge
+        and coordinator is not None
+        and coordinator.organisation_id == trajectory.return_municipality_id
+    ):
+        infosheet_acknowledge(
+            actor=coordinator, trajectory=trajectory, number=sheet.number, channel=Channel.SYSTEM
         )
 
 
