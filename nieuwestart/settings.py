@@ -236,6 +236,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, so clients get stable, readable enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "JaNeeOnbekendEnum": "nieuwestart.screening.models.Answer",
+        "BasisvoorwaardeEnum": "nieuwestart.screening.models.Domain",
+        "ScreeningStatusEnum": "nieuwestart.screening.models.Status",
+        "ActiePartnerEnum": "nieuwestart.screening.models.Partner",
+        "PlanStatusEnum": "nieuwestart.plans.models.PlanStatus",
+        "PlanDomeinEnum": "nieuwestart.plans.models.PlanDomain",
+        "TaakStatusEnum": "nieuwestart.plans.models.PlanTaskStatus",
+        "FaseEnum": "nieuwestart.trajectories.models.Phase",
+    },
 }
 API_VERSION = "1.0.0"
 

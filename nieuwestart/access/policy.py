@@ -153,8 +153,9 @@ class Action(models.TextChoices):
     PLAN_ESTABLISH = "plan-vaststellen", _("D&R-plan vaststellen")
     PROBATION_ADVICE = "reclasseringsadvies", _("reclasseringsadvies geven")
     INFOSHEET_SEND = "informatieblad-versturen", _("informatieblad versturen")
-    INFOSHEET_ACKNOWLEDGE = "informatieblad-ontvangst-bevestigen", _(
-        "ontvangst van het informatieblad bevestigen"
+    INFOSHEET_ACKNOWLEDGE = (
+        "informatieblad-ontvangst-bevestigen",
+        _("ontvangst van het informatieblad bevestigen"),
     )
 
 

@@ -110,7 +110,7 @@ PlanWijzigingSerializer = type(
 )
 
 
-class OrganisatieKortSerializer(serializers.Serializer):
+class PlanOrganisatieSerializer(serializers.Serializer):
     code = serializers.CharField()
     naam = serializers.CharField()
 
@@ -120,7 +120,7 @@ class TaakSerializer(serializers.Serializer):
     domein = serializers.ChoiceField(choices=PlanDomain.choices)
     domeinOmschrijving = serializers.CharField()
     wat = serializers.CharField()
-    organisatie = OrganisatieKortSerializer(allow_null=True)
+    organisatie = PlanOrganisatieSerializer(allow_null=True)
     doetPersoonZelf = serializers.BooleanField()
     persoon = serializers.CharField()
     uitvoerder = serializers.UUIDField(allow_null=True)

@@ -195,7 +195,8 @@ def _conflict(plan: Plan, expected_version: int, actor: User) -> PlanConflict:
         parts.append(f"{group[0].by}: {described}.")
     body = " ".join(parts[:5])
     tail = _("Kijk of uw wijziging nog klopt en sla opnieuw op.")
-    return PlanConflict(f"{head} {_('Wat er veranderde:')} {body} {tail}", changes=recorded)
+    changed_intro = _("Wat er veranderde:")
+    return PlanConflict(f"{head} {changed_intro} {body} {tail}", changes=recorded)
 
 
 def _lock_plan(trajectory: Trajectory, expected_version: int | None, actor: User) -> Plan:

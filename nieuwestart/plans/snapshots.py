@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from nieuwestart.plans.models import PlanDomain, PlanStatus, PlanTaskStatus
 from nieuwestart.plans.sections import (
@@ -81,9 +80,11 @@ class Change:
     def label(self) -> str:
         if self.section == TASKS:
             domain = PlanDomain(self.domain).label if self.domain in PlanDomain.values else ""
-            return _t("Taak bij %(domain)s") % {"domain": domain} if domain else _t("Taak")
+            return (
+                gettext("Taak bij %(domain)s") % {"domain": domain} if domain else gettext("Taak")
+            )
         if self.section == STATUS:
-            return _t("Status van het plan")
+            return gettext("Status van het plan")
         section = SECTION_BY_KEY.get(self.section)
         return str(section.label) if section else self.section
 
@@ -209,7 +210,7 @@ def task_field_text(name: str, value: Any) -> str:
     if name == "organisatie":
         return str(value.get("naam", "")) if isinstance(value, Mapping) else ""
     if name == "doetPersoonZelf":
-        return _t("ja") if value else _t("nee")
+        return gettext("ja") if value else gettext("nee")
     if name == "uiterlijk":
         return _date_text(value)
     if name == "status":
@@ -223,7 +224,11 @@ def task_who(task: Mapping[str, Any]) -> str:
     person = str(task.get("persoon") or "")
     by = ", ".join(p for p in (organisation, person) if p)
     if task.get("doetPersoonZelf"):
-        return _t("De persoon zelf, met %(by)s") % {"by": by} if by else _t("De persoon zelf")
+        return (
+            gettext("De persoon zelf, met %(by)s") % {"by": by}
+            if by
+            else gettext("De persoon zelf")
+        )
     return by
 
 
@@ -232,7 +237,7 @@ def _task_summary(task: Mapping[str, Any], names: Iterable[str]) -> str:
     for name, label in TASK_FIELDS:
         if name not in names:
             continue
-        text = task_field_text(name, task.get(name)) or _t("(leeg)")
+        text = task_field_text(name, task.get(name)) or gettext("(leeg)")
         parts.append(f"{label}: {text}")
     return "; ".join(parts)
 
@@ -242,7 +247,7 @@ def status_change(old_status: str, number: int) -> Change:
         section=STATUS,
         kind=ChangeKind.CHANGED,
         old=str(PlanStatus(old_status).label),
-        new=_t("Vastgesteld als versie %(number)d") % {"number": number},
+        new=gettext("Vastgesteld als versie %(number)d") % {"number": number},
     )
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from nieuwestart.access.policy import Category
 from nieuwestart.screening.models import STATUSES_NEEDING_HELP, Answer, Domain, Partner, Status
@@ -73,127 +73,142 @@ SCHEMA: dict[str, DomainSpec] = {
     for spec in (
         DomainSpec(
             Domain.ID,
-            _lazy("ID"),
-            _lazy("Paspoort verlopen. Nieuwe ID-kaart aanvragen bij de gemeente voor vrijlating."),
+            gettext_lazy("ID"),
+            gettext_lazy(
+                "Paspoort verlopen. Nieuwe ID-kaart aanvragen bij de gemeente voor vrijlating."
+            ),
             (
                 Fact(
                     "geldigDocument",
-                    _lazy("Heeft een geldig identiteitsbewijs"),
+                    gettext_lazy("Heeft een geldig identiteitsbewijs"),
                     FactType.CHOICE,
                     choices=ANSWERS,
                 ),
                 Fact(
                     "soortDocument",
-                    _lazy("Soort identiteitsbewijs"),
+                    gettext_lazy("Soort identiteitsbewijs"),
                     FactType.CHOICE,
                     choices=(
-                        ("paspoort", _lazy("Paspoort")),
-                        ("id-kaart", _lazy("Identiteitskaart")),
-                        ("rijbewijs", _lazy("Rijbewijs")),
-                        ("verblijfsdocument", _lazy("Verblijfsdocument")),
+                        ("paspoort", gettext_lazy("Paspoort")),
+                        ("id-kaart", gettext_lazy("Identiteitskaart")),
+                        ("rijbewijs", gettext_lazy("Rijbewijs")),
+                        ("verblijfsdocument", gettext_lazy("Verblijfsdocument")),
                     ),
                 ),
-                Fact("geldigTot", _lazy("Geldig tot"), FactType.DATE),
+                Fact("geldigTot", gettext_lazy("Geldig tot"), FactType.DATE),
             ),
         ),
         DomainSpec(
             Domain.HOUSING,
-            _lazy("Wonen"),
-            _lazy("Huur doorbetalen tijdens detentie, zodat hij de woning houdt."),
+            gettext_lazy("Wonen"),
+            gettext_lazy("Huur doorbetalen tijdens detentie, zodat hij de woning houdt."),
             (
                 Fact(
                     "woonsituatie",
-                    _lazy("Woonsituatie voor de detentie"),
+                    gettext_lazy("Woonsituatie voor de detentie"),
                     FactType.CHOICE,
                     choices=(
-                        ("eigen-woning", _lazy("Eigen woning (koop)")),
-                        ("huurwoning", _lazy("Huurwoning")),
-                        ("bij-familie", _lazy("Bij familie of vrienden")),
-                        ("dakloos", _lazy("Dakloos, geen vaste woonplek")),
-                        ("instelling", _lazy("Instelling of opvang")),
-                        ("onbekend", _lazy("Onbekend")),
+                        ("eigen-woning", gettext_lazy("Eigen woning (koop)")),
+                        ("huurwoning", gettext_lazy("Huurwoning")),
+                        ("bij-familie", gettext_lazy("Bij familie of vrienden")),
+                        ("dakloos", gettext_lazy("Dakloos, geen vaste woonplek")),
+                        ("instelling", gettext_lazy("Instelling of opvang")),
+                        ("onbekend", gettext_lazy("Onbekend")),
                     ),
                 ),
                 Fact(
                     "woningBehouden",
-                    _lazy("Kan de woning blijven?"),
+                    gettext_lazy("Kan de woning blijven?"),
                     FactType.CHOICE,
                     choices=ANSWERS,
-                    help_text=_lazy("De gemeente kan de huur tot 6 maanden doorbetalen."),
+                    help_text=gettext_lazy("De gemeente kan de huur tot 6 maanden doorbetalen."),
                 ),
                 Fact(
                     "ingeschrevenWoningzoekende",
-                    _lazy("Ingeschreven als woningzoekende"),
+                    gettext_lazy("Ingeschreven als woningzoekende"),
                     FactType.BOOL,
                 ),
                 Fact(
                     "beschermdWonenNodig",
-                    _lazy("Beschermd wonen nodig"),
+                    gettext_lazy("Beschermd wonen nodig"),
                     FactType.BOOL,
-                    help_text=_lazy("Vraag het op tijd aan: de wachtlijst kan een jaar zijn."),
+                    help_text=gettext_lazy(
+                        "Vraag het op tijd aan: de wachtlijst kan een jaar zijn."
+                    ),
                 ),
             ),
         ),
         DomainSpec(
             Domain.INCOME,
-            _lazy("Inkomen"),
-            _lazy("Bijstand aanvragen zodat die ingaat op de dag van vrijlating."),
+            gettext_lazy("Inkomen"),
+            gettext_lazy("Bijstand aanvragen zodat die ingaat op de dag van vrijlating."),
             (
-                Fact("werkVoorDetentie", _lazy("Had werk voor de detentie"), FactType.BOOL),
-                Fact("werkOmschrijving", _lazy("Welk werk"), FactType.TEXT),
+                Fact("werkVoorDetentie", gettext_lazy("Had werk voor de detentie"), FactType.BOOL),
+                Fact("werkOmschrijving", gettext_lazy("Welk werk"), FactType.TEXT),
                 Fact(
                     "uitkeringStoppen",
-                    _lazy("Uitkering die moet stoppen"),
+                    gettext_lazy("Uitkering die moet stoppen"),
                     FactType.TEXT,
-                    help_text=_lazy("Welke uitkering, en bij welke instantie."),
+                    help_text=gettext_lazy("Welke uitkering, en bij welke instantie."),
                 ),
                 Fact(
                     "uitkeringAanvragen",
-                    _lazy("Uitkering aanvragen voor de dag van vrijlating"),
+                    gettext_lazy("Uitkering aanvragen voor de dag van vrijlating"),
                     FactType.TEXT,
                 ),
-                Fact("digidNodig", _lazy("DigiD nodig"), FactType.BOOL),
-                Fact("bankrekeningNodig", _lazy("Bankrekening nodig"), FactType.BOOL),
+                Fact("digidNodig", gettext_lazy("DigiD nodig"), FactType.BOOL),
+                Fact("bankrekeningNodig", gettext_lazy("Bankrekening nodig"), FactType.BOOL),
             ),
         ),
         DomainSpec(
             Domain.FINANCES,
-            _lazy("Schulden"),
-            _lazy("Schulden in kaart brengen en een betalingsregeling treffen."),
+            gettext_lazy("Schulden"),
+            gettext_lazy("Schulden in kaart brengen en een betalingsregeling treffen."),
             (
-                Fact("schuldenBekend", _lazy("Heeft schulden"), FactType.CHOICE, choices=ANSWERS),
+                Fact(
+                    "schuldenBekend",
+                    gettext_lazy("Heeft schulden"),
+                    FactType.CHOICE,
+                    choices=ANSWERS,
+                ),
                 Fact(
                     "schuldenSchatting",
-                    _lazy("Schatting van de schulden (euro)"),
+                    gettext_lazy("Schatting van de schulden (euro)"),
                     FactType.MONEY,
-                    help_text=_lazy("Een bedrag in hele euro's is genoeg, zoals 2500."),
+                    help_text=gettext_lazy("Een bedrag in hele euro's is genoeg, zoals 2500."),
                 ),
-                Fact("schuldeisers", _lazy("Schuldeisers"), FactType.TEXT),
-                Fact("betalingsregeling", _lazy("Heeft een betalingsregeling"), FactType.BOOL),
-                Fact("bewindvoering", _lazy("Staat onder bewind (bewindvoering)"), FactType.BOOL),
+                Fact("schuldeisers", gettext_lazy("Schuldeisers"), FactType.TEXT),
+                Fact(
+                    "betalingsregeling", gettext_lazy("Heeft een betalingsregeling"), FactType.BOOL
+                ),
+                Fact(
+                    "bewindvoering",
+                    gettext_lazy("Staat onder bewind (bewindvoering)"),
+                    FactType.BOOL,
+                ),
             ),
         ),
         DomainSpec(
             Domain.CARE,
-            _lazy("Zorg"),
-            _lazy("Afspraak bij de huisarts en de ggz regelen voor de week na vrijlating."),
+            gettext_lazy("Zorg"),
+            gettext_lazy("Afspraak bij de huisarts en de ggz regelen voor de week na vrijlating."),
             (
-                Fact("lopendeZorg", _lazy("Krijgt nu zorg"), FactType.BOOL),
+                Fact("lopendeZorg", gettext_lazy("Krijgt nu zorg"), FactType.BOOL),
                 Fact(
                     "zorgcontinuiteitNodig",
-                    _lazy("Zorg moet doorlopen na vrijlating"),
+                    gettext_lazy("Zorg moet doorlopen na vrijlating"),
                     FactType.BOOL,
                 ),
-                Fact("verslaving", _lazy("Verslaving"), FactType.TEXT, category=CARE),
+                Fact("verslaving", gettext_lazy("Verslaving"), FactType.TEXT, category=CARE),
                 Fact(
                     "psychischeGezondheid",
-                    _lazy("Psychische gezondheid"),
+                    gettext_lazy("Psychische gezondheid"),
                     FactType.TEXT,
                     category=CARE,
                 ),
                 Fact(
                     "zorgaanbieder",
-                    _lazy("Zorgaanbieder en behandeling"),
+                    gettext_lazy("Zorgaanbieder en behandeling"),
                     FactType.TEXT,
                     category=CARE,
                 ),
@@ -201,16 +216,16 @@ SCHEMA: dict[str, DomainSpec] = {
         ),
         DomainSpec(
             Domain.SOCIAL_NETWORK,
-            _lazy("Netwerk"),
-            _lazy("Contact met zijn zus herstellen; zij wil helpen bij wonen."),
+            gettext_lazy("Netwerk"),
+            gettext_lazy("Contact met zijn zus herstellen; zij wil helpen bij wonen."),
             (
                 Fact(
                     "steunpersonen",
-                    _lazy("Steunpersonen"),
+                    gettext_lazy("Steunpersonen"),
                     FactType.TEXT,
-                    help_text=_lazy("Wie helpt, en hoe bereikt u die persoon?"),
+                    help_text=gettext_lazy("Wie helpt, en hoe bereikt u die persoon?"),
                 ),
-                Fact("contactFamilie", _lazy("Heeft contact met familie"), FactType.BOOL),
+                Fact("contactFamilie", gettext_lazy("Heeft contact met familie"), FactType.BOOL),
             ),
         ),
     )
@@ -234,21 +249,21 @@ FLAGS: tuple[Flag, ...] = (
     Flag(
         "lvb",
         "lvb",
-        _lazy("Licht verstandelijke beperking (LVB)"),
+        gettext_lazy("Licht verstandelijke beperking (LVB)"),
         FactType.CHOICE,
-        _lazy("Dan zijn extra uitleg, eenvoudige taal en plaatjes nodig."),
+        gettext_lazy("Dan zijn extra uitleg, eenvoudige taal en plaatjes nodig."),
     ),
-    Flag("eersteDetentie", "first_detention", _lazy("Eerste detentie"), FactType.CHOICE),
+    Flag("eersteDetentie", "first_detention", gettext_lazy("Eerste detentie"), FactType.CHOICE),
     Flag(
         "taalbehoeften",
         "language_needs",
-        _lazy("Tolk of andere taal nodig"),
+        gettext_lazy("Tolk of andere taal nodig"),
         FactType.TEXT,
-        _lazy("Bijvoorbeeld: tolk Arabisch. Laat leeg als dat niet nodig is."),
+        gettext_lazy("Bijvoorbeeld: tolk Arabisch. Laat leeg als dat niet nodig is."),
     ),
-    Flag("leesbehoeften", "reading_needs", _lazy("Heeft moeite met lezen"), FactType.BOOL),
+    Flag("leesbehoeften", "reading_needs", gettext_lazy("Heeft moeite met lezen"), FactType.BOOL),
 )
-OWN_WORDS_LABEL = _lazy("Wat wil de gedetineerde zelf? In eigen woorden")
+OWN_WORDS_LABEL = gettext_lazy("Wat wil de gedetineerde zelf? In eigen woorden")
 
 # Field names inside one domain, API code -> model field.
 DOMAIN_FIELDS: dict[str, str] = {
@@ -258,10 +273,10 @@ DOMAIN_FIELDS: dict[str, str] = {
     "toelichtingActie": "acting_note",
 }
 DOMAIN_FIELD_LABELS: dict[str, StrOrPromise] = {
-    "status": _lazy("Status"),
-    "hulpvraag": _lazy("Hulpvraag"),
-    "actiePartner": _lazy("Wie pakt het op?"),
-    "toelichtingActie": _lazy("Toelichting bij wie het oppakt"),
+    "status": gettext_lazy("Status"),
+    "hulpvraag": gettext_lazy("Hulpvraag"),
+    "actiePartner": gettext_lazy("Wie pakt het op?"),
+    "toelichtingActie": gettext_lazy("Toelichting bij wie het oppakt"),
 }
 
 

@@ -218,7 +218,9 @@ def _domain_view(
         else "",
         acting_partner=partner,
         acting_partner_label=str(Partner(partner).label) if partner else "",
-        acting_note=assessment.acting_note if assessment else "",
+        acting_note=(assessment.acting_note if assessment else "")
+        if code != Domain.CARE or care_question_visible(user)
+        else "",
         facts=[
             (str(f.label), display_fact(f, stored[f.code]))
             for f in visible

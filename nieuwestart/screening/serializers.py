@@ -64,7 +64,7 @@ def _domain_serializer(spec: DomainSpec) -> type[serializers.Serializer]:
     )
     fields: dict[str, Any] = {
         "naam": serializers.CharField(read_only=True),
-        "status": serializers.ChoiceField(choices=Status.values, required=False),
+        "status": serializers.ChoiceField(choices=Status.choices, required=False),
         "statusOmschrijving": serializers.CharField(read_only=True),
         "hulpvraag": serializers.CharField(
             required=False,

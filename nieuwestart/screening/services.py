@@ -138,8 +138,12 @@ def _assessments(screening: Screening) -> dict[str, DomainAssessment]:
     return by_domain
 
 
+# The care domain's help question and acting note may name care content (care_question_visible).
+CARE_QUESTION_PATHS = frozenset({"domeinen.zorg.hulpvraag", "domeinen.zorg.toelichtingActie"})
+
+
 def changes_since(
-    screening: Screening, version: int, *, care_details: bool
+    screening: Screening, version: int, *, care_details: bool, care_question: bool = True
 ) -> tuple[list[ChangedField], bool]:
     """What changed after `version`, latest value per field, for a reader with or without care
     content. Returns (changed fields, whether care content the reader may not see changed)."""
@@ -155,7 +159,9 @@ def changes_since(
             line = describe_change(change["path"], change.get("value"))
             if line is None:
                 continue
-            if line.category == Category.CARE_DETAILS and not care_details:
+            if (line.category == Category.CARE_DETAILS and not care_details) or (
+                change["path"] in CARE_QUESTION_PATHS and not care_question
+            ):
                 hidden = True
                 continue
             latest.pop(change["path"], None)  # keep the order of the last change
@@ -171,8 +177,12 @@ def changes_since(
     return list(latest.values()), hidden
 
 
-def _conflict(screening: Screening, expected_version: int, *, care_details: bool) -> Conflict:
-    changed, hidden = changes_since(screening, expected_version, care_details=care_details)
+def _conflict(
+    screening: Screening, expected_version: int, *, care_details: bool, care_question: bool
+) -> Conflict:
+    changed, hidden = changes_since(
+        screening, expected_version, care_details=care_details, care_question=care_question
+    )
     parts = [
         _("%(label)s: %(value)s (%(by)s, %(organisation)s)")
         % {"label": c.label, "value": c.value, "by": c.by, "organisation": c.organisation}
@@ -331,7 +341,12 @@ def screening_update(
 
     screening, created = _locked_screening(trajectory)
     if screening.version != expected_version:
-        raise _conflict(screening, expected_version, care_details=care_details)
+        raise _conflict(
+            screening,
+            expected_version,
+            care_details=care_details,
+            care_question=care_question_visible(actor),
+        )
     now = timezone.now()
     changes: list[dict[str, Any]] = []
     for flag in FLAGS:
@@ -409,7 +424,12 @@ def screening_complete(
     """
     screening, _created = _locked_screening(trajectory)
     if expected_version is not None and screening.version != expected_version:
-        raise _conflict(screening, expected_version, care_details=sees_care_details(actor))
+        raise _conflict(
+            screening,
+            expected_version,
+            care_details=sees_care_details(actor),
+            care_question=care_question_visible(actor),
+        )
     if screening.completed_at is not None:
         return screening
     now = timezone.now()

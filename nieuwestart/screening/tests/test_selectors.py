@@ -180,12 +180,38 @@ def test_municipality_save_leaves_the_care_domain_as_the_pi_wrote_it(trajectory,
     from nieuwestart.screening.services import screening_get_or_create
 
     def domains(status: str, question: str) -> dict:
-        return {"zorg": {"status": status, "help_question": question, "acting_partner": "inrichting", "acting_note": "", "facts": {}}}
+        return {
+            "zorg": {
+                "status": status,
+                "help_question": question,
+                "acting_partner": "inrichting",
+                "acting_note": "",
+                "facts": {},
+            }
+        }
 
-    flags = {"lvb": "onbekend", "first_detention": "onbekend", "language_needs": "", "reading_needs": False, "own_words": ""}
+    flags = {
+        "lvb": "onbekend",
+        "first_detention": "onbekend",
+        "language_needs": "",
+        "reading_needs": False,
+        "own_words": "",
+    }
     screening_get_or_create(actor=alice, trajectory=trajectory)
-    screening_update(actor=alice, trajectory=trajectory, expected_version=0, domains=domains("hulp-nodig", "Zorg moet doorlopen."), **flags)
-    screening_update(actor=carol, trajectory=trajectory, expected_version=1, domains=domains("onbekend", ""), **flags)
+    screening_update(
+        actor=alice,
+        trajectory=trajectory,
+        expected_version=0,
+        domains=domains("hulp-nodig", "Zorg moet doorlopen."),
+        **flags,
+    )
+    screening_update(
+        actor=carol,
+        trajectory=trajectory,
+        expected_version=1,
+        domains=domains("onbekend", ""),
+        **flags,
+    )
 
     zorg = screening_view(trajectory, alice).domain("zorg")
     assert (zorg.status, zorg.help_question) == ("hulp-nodig", "Zorg moet doorlopen.")
