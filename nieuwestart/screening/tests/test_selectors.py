@@ -215,3 +215,37 @@ def test_municipality_save_leaves_the_care_domain_as_the_pi_wrote_it(trajectory,
 
     zorg = screening_view(trajectory, alice).domain("zorg")
     assert (zorg.status, zorg.help_question) == ("hulp-nodig", "Zorg moet doorlopen.")
+
+
+@pytest.mark.django_db
+def test_a_municipality_conflict_message_does_not_show_the_care_help_question(
+    trajectory, alice, carol
+):
+    from nieuwestart.screening.services import ScreeningConflict, screening_get_or_create
+
+    flags = {
+        "lvb": "onbekend",
+        "first_detention": "onbekend",
+        "language_needs": "",
+        "reading_needs": False,
+        "own_words": "",
+    }
+    care = {
+        "zorg": {
+            "status": "hulp-nodig",
+            "help_question": "Methadonprogramma moet doorlopen.",
+            "acting_partner": "inrichting",
+            "acting_note": "",
+            "facts": {},
+        }
+    }
+    screening_get_or_create(actor=alice, trajectory=trajectory)
+    screening_update(actor=alice, trajectory=trajectory, expected_version=0, domains=care, **flags)
+
+    with pytest.raises(ScreeningConflict) as conflict:
+        screening_update(
+            actor=carol, trajectory=trajectory, expected_version=0, domains={}, **flags
+        )
+
+    assert "Methadon" not in conflict.value.message
+    assert all("Methadon" not in str(c.value) for c in conflict.value.changed)
