@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "nieuwestart.screening",
     "nieuwestart.plans",
     "nieuwestart.infosheet",
+    "nieuwestart.deadlines",
+    "nieuwestart.worklists",
     "nieuwestart.api",
     "nieuwestart.demo",
 ]

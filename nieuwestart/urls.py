@@ -10,6 +10,7 @@ urlpatterns = [
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.screening.urls")),
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.plans.urls")),
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.infosheet.urls")),
+    path("werk/", include("nieuwestart.worklists.urls")),
     path("account/", include("nieuwestart.accounts.urls")),
     path("privacy/", include("nieuwestart.audit.urls")),
     path("api/v1/", include("nieuwestart.api.urls")),

@@ -19,8 +19,10 @@ LAYERS: dict[str, int] = {
     "nieuwestart.screening": 6,
     "nieuwestart.plans": 7,
     "nieuwestart.infosheet": 8,
-    "nieuwestart.api": 9,
-    "nieuwestart.demo": 10,
+    "nieuwestart.deadlines": 9,
+    "nieuwestart.worklists": 10,
+    "nieuwestart.api": 11,
+    "nieuwestart.demo": 12,
 }
 # The web-facing parts of lower apps serve HTTP and may use the API helpers (problem+json).
 HTTP_MODULES = ("views", "api", "urls")

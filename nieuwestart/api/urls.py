@@ -22,4 +22,6 @@ urlpatterns = [
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.screening.api_urls")),
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.plans.api_urls")),
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.infosheet.api_urls")),
+    path("trajecten/<uuid:traject_id>/", include("nieuwestart.deadlines.api_urls")),
+    path("", include("nieuwestart.worklists.api_urls")),
 ]

@@ -27,6 +27,7 @@ from nieuwestart.access.trajectories import (
 )
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.audit.models import Channel
+from nieuwestart.deadlines import selectors as deadline_selectors
 from nieuwestart.infosheet import selectors as infosheet_selectors
 from nieuwestart.plans import selectors as plan_selectors
 from nieuwestart.screening import selectors as screening_selectors
@@ -182,6 +183,7 @@ def detail(request: HttpRequest, traject_id: UUID) -> HttpResponse:
             "can_screen": may(user, Action.SCREENING_EDIT),
             "plan_summary": plan_selectors.plan_summary(trajectory),
             "infosheet": infosheet_selectors.sheet_summary(trajectory),
+            **deadline_selectors.deadline_context(trajectory),
         },
     )
 

@@ -1,0 +1,468 @@
+"""The agreed timeline as pure functions of the facts and today (DOMAIN.md, "The timeline").
+
+No database: `deadlines(facts, settings, calendar, today)` takes a frozen `TrajectoryFacts`, the
+agreed terms (`DeadlineSettings`), a `WorkingCalendar` and today's date and returns the
+trajectory's deadlines. Nothing is stored, so a new release date, a transfer or a completed
+screening changes the deadlines the next time they are read.
+
+The rules, per stable code (the API's `soort`):
+
+- `screening`: the screening of the basic conditions is completed within 10 working days of
+  arrival (the arrival day is day 0). Met when the screening is completed. PI.
+- `gemeente-gecontacteerd`: the municipality is contacted within 10 working days of arrival:
+  met when the first information sheet is sent. PI.
+- `plan-vastgesteld`: joint meeting held and D&R-plan established within 4 weeks of arrival
+  (art. 18a Pbw). Met by the first established version. PI.
+- `mdo`: an MDO every 6 weeks, counted from the start or from the last MDO. Meetings are not
+  recorded yet (a later item), so this stays open or late until they are; the explanation says
+  so. Rolling: there is always one, the next one due. PI.
+- `trajectoverleg`: a trajectory meeting at the frequency agreed in the plan, counted from the
+  plan's establishment or the last meeting. Only once the plan is established with a frequency.
+  Same note as the MDO. PI (casusregie during detention).
+- `voorbereiding-vrijlating`: the partners coordinate the warm handover 6 weeks before the
+  expected release (the working day on or before; never before the first working day after
+  arrival). Not recorded yet: open or late. PI.
+- `voor-vrijlating-id`, `-uitkering`, `-huisvesting` (municipality) and `-zorg` (PI): due on the
+  release date; met when the screening has that basic condition `in-orde` (when and by whom:
+  the last change of that condition).
+- `reclassering-ontmoeting`: only when supervision follows (judicial title conditional release
+  or conditional sentence) and probation is involved: probation has met the detainee before the
+  release. Not recorded yet: open or late, and the explanation says so. Probation.
+
+Week terms that end on a weekend or holiday move to the next working day (Algemene
+termijnenwet art. 1); "before release" terms move to the working day before.
+
+Short stay (expected stay shorter than `short_stay_days`, default 90 days): no deadline falls
+on or after the release date: every due date is clamped to the last working day before it. The
+4-week plan, the MDO and the trajectory meeting give way to the quick wins `snelle-winst-id`,
+`snelle-winst-betalingsregeling` (finances), `snelle-winst-woning-behouden` (housing) and
+`snelle-winst-uitkering` (income), each met when that basic condition is `in-orde`; they replace
+the ID, benefit and housing pre-release items they cover. Care and probation stay.
+
+For other stays no deadline falls after the release date either: one-off terms are clamped to
+it, and a rolling term (MDO, trajectory meeting) whose next date falls after it is left out.
+
+Without an expected release date there are no release deadlines (and the stay is not short).
+
+After release (an end date, or phase `na-detentie`/`afgesloten`): the release date is the end
+date (else the expected one). Deadlines are shown as they ended: met, or late when not met by
+now; nothing new appears, because nothing is due after the release date.
+
+Status: `gehaald` when met (also when met after the due date: the explanation says so),
+`te-laat` when not met and today is after the due date, otherwise `open`. `days_left` counts
+working days from today to the due date, negative when late, None when met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from nieuwestart.deadlines.calendar import WorkingCalendar
+
+OPEN = "open"
+MET = "gehaald"
+LATE = "te-laat"
+
+PRISON = "inrichting"
+MUNICIPALITY = "gemeente"
+PROBATION = "reclassering"
+
+IN_ORDER = "in-orde"
+RELEASED_PHASES = frozenset({"na-detentie", "afgesloten"})
+SUPERVISION_TITLES = frozenset({"vi", "voorwaardelijke-straf"})
+
+# Stable codes, in the order they are shown when due on the same day.
+CODES: tuple[str, ...] = (
+    "screening",
+    "gemeente-gecontacteerd",
+    "plan-vastgesteld",
+    "mdo",
+    "trajectoverleg",
+    "snelle-winst-id",
+    "snelle-winst-betalingsregeling",
+    "snelle-winst-woning-behouden",
+    "snelle-winst-uitkering",
+    "voorbereiding-vrijlating",
+    "voor-vrijlating-id",
+    "voor-vrijlating-uitkering",
+    "voor-vrijlating-huisvesting",
+    "voor-vrijlating-zorg",
+    "reclassering-ontmoeting",
+)
+
+
+@dataclass(frozen=True)
+class DeadlineSettings:
+    """The agreed terms (admin-editable through `models.DeadlineConfig`)."""
+
+    screening_working_days: int = 10
+    municipality_contact_working_days: int = 10
+    plan_weeks: int = 4
+    mdo_weeks: int = 6
+    pre_release_weeks: int = 6
+    escalation_grace_working_days: int = 3
+    infosheet_reaction_working_days: int = 5
+    short_stay_days: int = 90
+
+
+DEFAULTS = DeadlineSettings()
+
+
+@dataclass(frozen=True)
+class ConditionFact:
+    """One basic condition of the screening: status and its last change."""
+
+    status: str = "onbekend"  # in-orde | aandacht | hulp-nodig | onbekend
+    updated_on: dt.date | None = None
+    updated_by: str = ""
+
+
+@dataclass(frozen=True)
+class TrajectoryFacts:
+    start_date: dt.date
+    expected_end_date: dt.date | None = None
+    end_date: dt.date | None = None
+    phase: str = "instroom"
+    screening_completed_at: dt.date | None = None
+    screening_completed_by: str = ""
+    first_infosheet_sent_at: dt.date | None = None
+    first_infosheet_sent_by: str = ""
+    plan_established_at: dt.date | None = None  # the first established version
+    plan_established_by: str = ""
+    meeting_frequency_weeks: int | None = None
+    # Meetings are not recorded yet (issue 4, item 4): empty until they are.
+    mdo_dates: tuple[dt.date, ...] = ()
+    trajectory_meeting_dates: tuple[dt.date, ...] = ()
+    probation_met_on: dt.date | None = None
+    probation_involved: bool = False
+    judicial_title: str = "onbekend"
+    # Screening domain code (identiteit, huisvesting, inkomen, financien, zorg, ...) -> fact.
+    conditions: Mapping[str, ConditionFact] = field(default_factory=dict)
+
+    @property
+    def released(self) -> bool:
+        return self.end_date is not None or self.phase in RELEASED_PHASES
+
+    @property
+    def release_date(self) -> dt.date | None:
+        return self.end_date or self.expected_end_date
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    code: str
+    label: str
+    due: dt.date
+    status: str  # open | gehaald | te-laat
+    met_on: dt.date | None
+    met_by: str
+    explanation: str
+    responsible: str  # inrichting | gemeente | reclassering
+    days_left: int | None  # working days from today; negative when late; None when met
+
+
+def is_short_stay(facts: TrajectoryFacts, settings: DeadlineSettings = DEFAULTS) -> bool:
+    if facts.expected_end_date is None:
+        return False
+    return (facts.expected_end_date - facts.start_date).days < settings.short_stay_days
+
+
+def escalation_date(
+    spec: DeadlineSpec, settings: DeadlineSettings, cal: WorkingCalendar
+) -> dt.date:
+    """When a late deadline escalates (staffunctionaris or contact point): after the grace."""
+    return cal.add_working_days(spec.due, settings.escalation_grace_working_days)
+
+
+def _d(day: dt.date) -> str:
+    return f"{day:%d-%m-%Y}"
+
+
+def _not_recorded() -> str:
+    return _(
+        "Overleggen worden nog niet in Nieuwe Start vastgelegd; tot dat kan, blijft deze "
+        "termijn open of te laat."
+    )
+
+
+@dataclass
+class _Builder:
+    facts: TrajectoryFacts
+    settings: DeadlineSettings
+    cal: WorkingCalendar
+    today: dt.date
+    short: bool
+    cap: dt.date | None  # no due date after this day
+    specs: list[DeadlineSpec] = field(default_factory=list)
+
+    def add(
+        self,
+        code: str,
+        label: str,
+        due: dt.date,
+        explanation: str,
+        responsible: str,
+        met_on: dt.date | None = None,
+        met_by: str = "",
+        met: bool = False,
+    ) -> None:
+        notes = [explanation]
+        if self.cap is not None and due > self.cap:
+            due = self.cap
+            if self.short:
+                notes.append(_("Kort verblijf: uiterlijk de laatste werkdag voor de vrijlating."))
+            else:
+                notes.append(_("De termijn valt niet na de vrijlating."))
+        met = met or met_on is not None
+        if met:
+            status = MET
+            if met_on is not None and met_on > due:
+                notes.append(_("Gehaald na de termijn."))
+        elif self.facts.released or self.today > due:
+            status = LATE
+        else:
+            status = OPEN
+        days_left = None if met else self.cal.working_days_between(self.today, due)
+        self.specs.append(
+            DeadlineSpec(
+                code=code,
+                label=label,
+                due=due,
+                status=status,
+                met_on=met_on,
+                met_by=met_by,
+                explanation=" ".join(notes),
+                responsible=responsible,
+                days_left=days_left,
+            )
+        )
+
+    def condition(
+        self, code: str, label: str, due: dt.date, domain: str, domain_label: str, text: str
+    ) -> None:
+        fact = self.facts.conditions.get(domain, ConditionFact())
+        in_order = fact.status == IN_ORDER
+        explanation = (
+            text
+            + " "
+            + _("Gehaald als de basisvoorwaarde %(domain)s in de screening op 'In orde' staat.")
+            % {"domain": domain_label}
+        )
+        self.add(
+            code,
+            label,
+            due,
+            explanation,
+            MUNICIPALITY if domain != "zorg" else PRISON,
+            met_on=fact.updated_on if in_order else None,
+            met_by=fact.updated_by if in_order else "",
+            met=in_order,
+        )
+
+    def rolling(
+        self,
+        code: str,
+        label: str,
+        anchor: dt.date,
+        weeks: int,
+        held: tuple[dt.date, ...],
+        explanation: str,
+    ) -> None:
+        last = max(held, default=None)
+        due = self.cal.on_or_after((last or anchor) + dt.timedelta(weeks=weeks))
+        if self.cap is not None and due > self.cap:
+            return  # the next one would fall after the release: nothing new
+        if last is not None:
+            explanation += " " + _("Laatste: %(date)s.") % {"date": _d(last)}
+        self.add(code, label, due, explanation + " " + _not_recorded(), PRISON)
+
+
+def deadlines(
+    facts: TrajectoryFacts,
+    settings: DeadlineSettings,
+    cal: WorkingCalendar,
+    today: dt.date,
+) -> list[DeadlineSpec]:
+    """The trajectory's deadlines on `today`, sorted by due date (see the module docstring)."""
+    start = facts.start_date
+    release = facts.release_date
+    if facts.released and release is None:
+        release = today
+    short = is_short_stay(facts, settings)
+    cap: dt.date | None = None
+    if release is not None:
+        cap = max(cal.last_working_day_before(release), start) if short else release
+    b = _Builder(facts, settings, cal, today, short, cap)
+    arrival = _("aankomst op %(date)s; de aankomstdag telt niet mee") % {"date": _d(start)}
+
+    n = settings.screening_working_days
+    by = facts.screening_completed_by
+    b.add(
+        "screening",
+        _("Screening basisvoorwaarden afgerond"),
+        cal.add_working_days(start, n),
+        _("Binnen %(n)d werkdagen na aankomst (%(arrival)s).") % {"n": n, "arrival": arrival},
+        PRISON,
+        met_on=facts.screening_completed_at,
+        met_by=by,
+    )
+    n = settings.municipality_contact_working_days
+    b.add(
+        "gemeente-gecontacteerd",
+        _("Gemeente gecontacteerd (informatieblad verstuurd)"),
+        cal.add_working_days(start, n),
+        _(
+            "Binnen %(n)d werkdagen na aankomst (%(arrival)s) stuurt de inrichting het "
+            "informatieblad naar de gemeente."
+        )
+        % {"n": n, "arrival": arrival},
+        PRISON,
+        met_on=facts.first_infosheet_sent_at,
+        met_by=facts.first_infosheet_sent_by,
+    )
+
+    if short:
+        for code, label, domain, domain_label in (
+            (
+                "snelle-winst-id",
+                _("Snelle winst: geldig identiteitsbewijs"),
+                "identiteit",
+                _("Identiteitsbewijs"),
+            ),
+            (
+                "snelle-winst-betalingsregeling",
+                _("Snelle winst: betalingsregelingen"),
+                "financien",
+                _("Financiën en schulden"),
+            ),
+            (
+                "snelle-winst-woning-behouden",
+                _("Snelle winst: woning behouden"),
+                "huisvesting",
+                _("Huisvesting"),
+            ),
+            (
+                "snelle-winst-uitkering",
+                _("Snelle winst: uitkering aangevraagd"),
+                "inkomen",
+                _("Werk en inkomen"),
+            ),
+        ):
+            assert release is not None  # a short stay has an expected release date
+            b.condition(
+                code,
+                label,
+                release,
+                domain,
+                domain_label,
+                _("Kort verblijf (korter dan %(days)d dagen): snelle winst voor de vrijlating.")
+                % {"days": settings.short_stay_days},
+            )
+    else:
+        weeks = settings.plan_weeks
+        b.add(
+            "plan-vastgesteld",
+            _("Gezamenlijk overleg gehouden en D&R-plan vastgesteld"),
+            cal.on_or_after(start + dt.timedelta(weeks=weeks)),
+            _(
+                "Binnen %(weeks)d weken na aankomst bespreken de partners en de gedetineerde het "
+                "plan en stelt de inrichting het vast (art. 18a Pbw)."
+            )
+            % {"weeks": weeks},
+            PRISON,
+            met_on=facts.plan_established_at,
+            met_by=facts.plan_established_by,
+        )
+        b.rolling(
+            "mdo",
+            _("MDO over het plan"),
+            start,
+            settings.mdo_weeks,
+            facts.mdo_dates,
+            _("Elke %(weeks)d weken bespreekt het MDO het plan, gerekend vanaf de aankomst.")
+            % {"weeks": settings.mdo_weeks},
+        )
+        if facts.plan_established_at is not None and facts.meeting_frequency_weeks:
+            b.rolling(
+                "trajectoverleg",
+                _("Trajectoverleg"),
+                facts.plan_established_at,
+                facts.meeting_frequency_weeks,
+                facts.trajectory_meeting_dates,
+                _(
+                    "Elke %(weeks)d weken, zoals afgesproken in het D&R-plan (vastgesteld op "
+                    "%(date)s)."
+                )
+                % {"weeks": facts.meeting_frequency_weeks, "date": _d(facts.plan_established_at)},
+            )
+
+    if release is None:
+        return _sorted(b.specs)
+
+    released_on = _d(release)
+    pre = cal.on_or_before(release - dt.timedelta(weeks=settings.pre_release_weeks))
+    pre = max(pre, cal.add_working_days(start, 1))
+    b.add(
+        "voorbereiding-vrijlating",
+        _("Voorbereiding vrijlating afgestemd"),
+        pre,
+        _(
+            "%(weeks)d weken voor de vrijlating (%(date)s) stemmen de partners af wat na de "
+            "vrijlating doorloopt of start (warme overdracht)."
+        )
+        % {"weeks": settings.pre_release_weeks, "date": released_on}
+        + " "
+        + _not_recorded(),
+        PRISON,
+    )
+    before = _("Voor de vrijlating (%(date)s).") % {"date": released_on}
+    items = [
+        ("voor-vrijlating-zorg", _("Zorg loopt door na vrijlating"), "zorg", _("Zorg")),
+    ]
+    if not short:
+        items = [
+            (
+                "voor-vrijlating-id",
+                _("Geldig identiteitsbewijs"),
+                "identiteit",
+                _("Identiteitsbewijs"),
+            ),
+            (
+                "voor-vrijlating-uitkering",
+                _("Uitkering voorbereid, gaat in op de dag van vrijlating"),
+                "inkomen",
+                _("Werk en inkomen"),
+            ),
+            (
+                "voor-vrijlating-huisvesting",
+                _("Huisvesting geregeld"),
+                "huisvesting",
+                _("Huisvesting"),
+            ),
+            *items,
+        ]
+    for code, label, domain, domain_label in items:
+        b.condition(code, label, release, domain, domain_label, before)
+
+    if facts.judicial_title in SUPERVISION_TITLES and facts.probation_involved:
+        b.add(
+            "reclassering-ontmoeting",
+            _("Reclassering heeft de gedetineerde ontmoet"),
+            release,
+            _(
+                "Na de vrijlating volgt toezicht: de reclassering ontmoet de gedetineerde tijdens "
+                "de detentie. Dit wordt nog niet in Nieuwe Start vastgelegd; tot dat kan, blijft "
+                "deze termijn open of te laat."
+            ),
+            PROBATION,
+            met_on=facts.probation_met_on,
+        )
+    return _sorted(b.specs)
+
+
+def _sorted(specs: list[DeadlineSpec]) -> list[DeadlineSpec]:
+    return sorted(specs, key=lambda s: (s.due, CODES.index(s.code)))

@@ -1,0 +1,188 @@
+"""Deadlines read from the database: facts, the API and the work-list selector's query bound.
+
+Jan de Vries (conftest `trajectory`) arrived on Monday 2 November 2026 at PI Almelo; release
+is expected on 15 March 2027. The clock stands at 5 November 2026 unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from nieuwestart.deadlines.models import DeadlineConfig, ExtraNonWorkingDay
+from nieuwestart.deadlines.selectors import (
+    deadline_context,
+    deadlines_for,
+    deadlines_for_trajectories,
+    facts_for,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 5)
+AT = dt.datetime(2026, 11, 5, 10, 0, tzinfo=dt.UTC)
+
+
+def by_code(items: list[Any]) -> dict[str, Any]:
+    return {d.code: d for d in items}
+
+
+def test_a_fresh_trajectory_has_open_deadlines(trajectory):
+    result = by_code(deadlines_for(trajectory, TODAY))
+    screening = result["screening"]
+    assert screening.due == dt.date(2026, 11, 16)  # 10 working days after Monday 2 November
+    assert (screening.status, screening.status_label, screening.days_left) == ("open", "Open", 7)
+    assert result["voor-vrijlating-id"].due == dt.date(2027, 3, 15)
+    facts = facts_for(trajectory)
+    assert facts.probation_involved  # Reclassering Nederland is assigned
+
+
+def test_completing_the_screening_meets_the_screening_deadline(trajectory, alice):
+    from nieuwestart.screening.services import screening_complete
+
+    with time_machine.travel(AT, tick=False):
+        screening_complete(actor=alice, trajectory=trajectory)
+    spec = by_code(deadlines_for(trajectory, TODAY))["screening"]
+    assert (spec.status, spec.met_on, spec.met_by) == ("gehaald", TODAY, alice.display_name)
+    assert by_code(deadlines_for(trajectory, TODAY))["gemeente-gecontacteerd"].status == "open"
+
+
+def test_sending_the_information_sheet_contacts_the_municipality(trajectory, alice):
+    from nieuwestart.infosheet.services import infosheet_send
+
+    with time_machine.travel(AT, tick=False):
+        infosheet_send(actor=alice, trajectory=trajectory)
+    spec = by_code(deadlines_for(trajectory, TODAY))["gemeente-gecontacteerd"]
+    assert (spec.status, spec.met_on, spec.met_by) == ("gehaald", TODAY, alice.display_name)
+
+
+def test_establishing_the_plan_meets_the_plan_deadline_and_starts_trajectory_meetings(
+    trajectory, alice
+):
+    from nieuwestart.plans.models import Plan
+    from nieuwestart.plans.services import plan_establish, plan_get_or_create
+
+    plan_get_or_create(actor=alice, trajectory=trajectory)
+    Plan.objects.filter(trajectory=trajectory).update(meeting_frequency_weeks=4)
+    with time_machine.travel(AT, tick=False):
+        plan_establish(actor=alice, trajectory=trajectory, expected_version=None)
+    result = by_code(deadlines_for(trajectory, TODAY))
+    plan = result["plan-vastgesteld"]
+    assert (plan.status, plan.met_on, plan.met_by) == ("gehaald", TODAY, alice.display_name)
+    assert result["trajectoverleg"].due == dt.date(2026, 12, 3)  # 4 weeks after 5 November
+
+
+def test_a_basic_condition_in_order_meets_the_release_deadline(trajectory, alice):
+    from nieuwestart.infosheet.tests.case import screen
+
+    with time_machine.travel(AT, tick=False):
+        screen(alice, trajectory, identiteit={"status": "in-orde"})
+    spec = by_code(deadlines_for(trajectory, TODAY))["voor-vrijlating-id"]
+    assert (spec.status, spec.met_on, spec.met_by) == ("gehaald", TODAY, alice.display_name)
+
+
+def test_a_new_release_date_moves_the_release_deadlines(trajectory):
+    trajectory.expected_end_date = dt.date(2027, 5, 3)
+    trajectory.save()
+    assert by_code(deadlines_for(trajectory, TODAY))["voor-vrijlating-zorg"].due == dt.date(
+        2027, 5, 3
+    )
+
+
+def test_admin_settings_and_extra_days_apply(trajectory):
+    ExtraNonWorkingDay.objects.create(date=dt.date(2026, 11, 16), reason="Ketenstudiedag")
+    DeadlineConfig(screening_working_days=5).save()
+    spec = by_code(deadlines_for(trajectory, TODAY))["screening"]
+    assert spec.due == dt.date(2026, 11, 9)
+    assert DeadlineConfig.objects.get().pk == 1
+    ExtraNonWorkingDay.objects.create(date=dt.date(2026, 11, 9), reason="Brugdag")
+    assert by_code(deadlines_for(trajectory, TODAY))["screening"].due == dt.date(2026, 11, 10)
+
+
+def test_context_of_the_partial_renders(trajectory, alice):
+    from django.template.loader import render_to_string
+
+    context = deadline_context(trajectory, dt.date(2026, 11, 10))
+    assert context["deadlines_late"] == 0
+    html = render_to_string("deadlines/_deadlines.html", context)
+    assert "Screening basisvoorwaarden afgerond" in html
+    assert "Open" in html  # status in words, not colour alone
+    late = deadline_context(trajectory, dt.date(2026, 11, 18))
+    assert late["deadlines_late"] == 2
+    assert "Te laat" in render_to_string("deadlines/_deadlines.html", late)
+
+
+def test_work_list_selector_reads_many_trajectories_in_a_fixed_number_of_queries(
+    trajectory, alice, django_assert_max_num_queries
+):
+    from nieuwestart.plans.models import Plan, PlanVersion
+    from nieuwestart.trajectories.models import Person, Trajectory
+
+    ids = [trajectory.pk]
+    for i in range(6):
+        person = Person.objects.create(
+            bsn=f"10000000{i}", given_names="Test", surname=f"Persoon {i}",
+            birth_date=dt.date(1990, 1, 1),
+        )  # fmt: skip
+        other = Trajectory.objects.create(
+            person=person,
+            prison=trajectory.prison,
+            start_date=dt.date(2026, 10, 1 + i),
+            expected_end_date=dt.date(2027, 2, 1),
+            registration_municipality=trajectory.registration_municipality,
+            return_municipality=trajectory.return_municipality,
+            case_lead=trajectory.case_lead,
+            process_lead=trajectory.process_lead,
+        )
+        plan = Plan.objects.create(trajectory=other, meeting_frequency_weeks=6)
+        PlanVersion.objects.create(
+            plan=plan, number=1, snapshot={}, established_by=alice, established_at=AT
+        )
+        ids.append(other.pk)
+    with django_assert_max_num_queries(9):
+        result = deadlines_for_trajectories(ids, TODAY)
+    assert set(result) == set(ids)
+    assert all(by_code(result[pk])["plan-vastgesteld"].is_met for pk in ids[1:])
+    assert deadlines_for_trajectories([], TODAY) == {}
+
+
+def test_api_lists_the_deadlines_paginated(api, trajectory, alice):
+    from nieuwestart.audit.models import ProcessingLogEntry
+
+    with time_machine.travel(AT, tick=False):
+        response = api(alice).get(f"/api/v1/trajecten/{trajectory.uuid}/termijnen")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    first = body["results"][0]
+    assert set(first) == {
+        "soort",
+        "omschrijving",
+        "uiterlijk",
+        "status",
+        "gehaaldOp",
+        "gehaaldDoor",
+        "toelichting",
+        "verantwoordelijke",
+        "werkdagenOver",
+    }
+    assert first == {**first, "soort": "screening", "uiterlijk": "2026-11-16", "status": "open"}
+    assert first["verantwoordelijke"] == "inrichting"
+    entry = ProcessingLogEntry.objects.filter(purpose="termijnen").latest("pk")
+    assert (entry.user_id, entry.result) == (alice.pk, "toegestaan")
+    assert "detentie" in entry.categories and "basisvoorwaarden" in entry.categories
+
+
+def test_api_hides_the_trajectory_from_an_uninvolved_municipality(api, trajectory, dave):
+    response = api(dave).get(f"/api/v1/trajecten/{trajectory.uuid}/termijnen")
+    assert response.status_code == 404
+
+
+def test_openapi_documents_the_endpoint(api):
+    schema = api(None).get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/trajecten/{traject_id}/termijnen"]["get"]
+    assert operation["operationId"] == "termijnen_list"
+    assert timezone.now()  # the schema builds without warnings: see make django-checks

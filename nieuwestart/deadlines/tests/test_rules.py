@@ -1,0 +1,212 @@
+"""The deadline rules as pure functions: fixed facts, a fixed `today`, no database."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from nieuwestart.deadlines.calendar import WorkingCalendar
+from nieuwestart.deadlines.rules import (
+    DEFAULTS,
+    ConditionFact,
+    DeadlineSpec,
+    TrajectoryFacts,
+    deadlines,
+    escalation_date,
+)
+
+D = dt.date
+CAL = WorkingCalendar.netherlands(range(2024, 2029))
+# Monday 2 March 2026, expected release Tuesday 15 December 2026: a regular stay.
+REGULAR = TrajectoryFacts(
+    start_date=D(2026, 3, 2), expected_end_date=D(2026, 12, 15), phase="detentie"
+)
+
+
+def compute(facts: TrajectoryFacts, today: dt.date, cal: WorkingCalendar = CAL) -> dict:
+    return {spec.code: spec for spec in deadlines(facts, DEFAULTS, cal, today)}
+
+
+def test_a_regular_stay_has_the_agreed_timeline():
+    result = compute(REGULAR, D(2026, 3, 5))
+    assert set(result) == {
+        "screening",
+        "gemeente-gecontacteerd",
+        "plan-vastgesteld",
+        "mdo",
+        "voorbereiding-vrijlating",
+        "voor-vrijlating-id",
+        "voor-vrijlating-uitkering",
+        "voor-vrijlating-huisvesting",
+        "voor-vrijlating-zorg",
+    }
+    assert result["screening"].due == D(2026, 3, 16)  # 10 working days, arrival is day 0
+    assert result["gemeente-gecontacteerd"].due == D(2026, 3, 16)
+    assert result["plan-vastgesteld"].due == D(2026, 3, 30)  # 4 weeks
+    assert result["mdo"].due == D(2026, 4, 13)  # 6 weeks
+    assert result["voorbereiding-vrijlating"].due == D(2026, 11, 3)  # 6 weeks before release
+    assert result["voor-vrijlating-id"].due == D(2026, 12, 15)
+    assert result["screening"].status == "open"
+    assert result["screening"].days_left == 7
+    assert result["screening"].responsible == "inrichting"
+    assert result["voor-vrijlating-uitkering"].responsible == "gemeente"
+    assert "nog niet" in result["mdo"].explanation  # meetings are not recorded yet
+
+
+def test_deadlines_are_sorted_by_due_date():
+    specs = deadlines(REGULAR, DEFAULTS, CAL, D(2026, 3, 5))
+    assert [s.due for s in specs] == sorted(s.due for s in specs)
+
+
+def test_friday_before_christmas_arrival_counts_across_the_holidays():
+    facts = TrajectoryFacts(start_date=D(2025, 12, 19), expected_end_date=D(2026, 9, 1))
+    assert compute(facts, D(2025, 12, 19))["screening"].due == D(2026, 1, 7)
+
+
+def test_kings_day_moves_the_screening_deadline():
+    # Friday 17 April 2026 + 10 working days would be 1 May; King's Day (Monday 27 April)
+    # does not count, so it is 4 May. (5 May, Liberation Day, is not reached.)
+    facts = TrajectoryFacts(start_date=D(2026, 4, 17), expected_end_date=D(2027, 1, 1))
+    assert compute(facts, D(2026, 4, 17))["screening"].due == D(2026, 5, 4)
+
+
+def test_an_extra_day_of_the_administrator_shifts_the_deadline():
+    cal = WorkingCalendar.netherlands(range(2025, 2028), extra_days=[D(2026, 3, 10)])
+    assert compute(REGULAR, D(2026, 3, 5), cal)["screening"].due == D(2026, 3, 17)
+
+
+def test_met_open_and_late():
+    facts = dataclasses.replace(
+        REGULAR,
+        screening_completed_at=D(2026, 3, 10),
+        screening_completed_by="Alice Test",
+        plan_established_at=D(2026, 4, 2),
+        plan_established_by="Alice Test",
+    )
+    result = compute(facts, D(2026, 3, 20))
+    screening = result["screening"]
+    assert (screening.status, screening.met_on, screening.met_by) == (
+        "gehaald",
+        D(2026, 3, 10),
+        "Alice Test",
+    )
+    assert screening.days_left is None
+    late = result["gemeente-gecontacteerd"]  # no information sheet sent
+    assert late.status == "te-laat"
+    assert late.days_left == -4  # 17, 18, 19, 20 March
+    assert result["plan-vastgesteld"].status == "gehaald"
+    assert "na de termijn" in result["plan-vastgesteld"].explanation  # 2 April > 30 March
+    assert result["mdo"].status == "open"
+
+
+def test_due_today_is_still_open():
+    spec = compute(REGULAR, D(2026, 3, 16))["screening"]
+    assert (spec.status, spec.days_left) == ("open", 0)
+
+
+def test_escalation_after_the_grace_period():
+    spec = compute(REGULAR, D(2026, 3, 20))["screening"]
+    assert escalation_date(spec, DEFAULTS, CAL) == D(2026, 3, 19)
+
+
+def test_a_basic_condition_in_order_meets_its_release_deadline():
+    facts = dataclasses.replace(
+        REGULAR,
+        conditions={
+            "identiteit": ConditionFact("in-orde", D(2026, 6, 1), "Carol Test"),
+            "huisvesting": ConditionFact("hulp-nodig", D(2026, 6, 1), "Carol Test"),
+        },
+    )
+    result = compute(facts, D(2026, 7, 1))
+    assert result["voor-vrijlating-id"].status == "gehaald"
+    assert result["voor-vrijlating-id"].met_by == "Carol Test"
+    assert result["voor-vrijlating-huisvesting"].status == "open"
+
+
+def test_a_changed_release_date_moves_the_release_deadlines_only():
+    before = compute(REGULAR, D(2026, 3, 5))
+    after = compute(dataclasses.replace(REGULAR, expected_end_date=D(2027, 1, 15)), D(2026, 3, 5))
+    assert after["voor-vrijlating-zorg"].due == D(2027, 1, 15)
+    assert after["voorbereiding-vrijlating"].due == D(2026, 12, 4)
+    assert before["voorbereiding-vrijlating"].due != after["voorbereiding-vrijlating"].due
+    assert before["screening"].due == after["screening"].due
+
+
+def test_no_expected_release_date_means_no_release_deadlines():
+    result = compute(dataclasses.replace(REGULAR, expected_end_date=None), D(2026, 3, 5))
+    assert not any(code.startswith("voor") for code in result)
+    assert "plan-vastgesteld" in result
+
+
+def test_a_short_stay_clamps_before_release_and_switches_to_quick_wins():
+    # Eleven days: release on Friday 13 March, before the 10-working-day screening term.
+    facts = TrajectoryFacts(
+        start_date=D(2026, 3, 2), expected_end_date=D(2026, 3, 13), phase="instroom"
+    )
+    result = compute(facts, D(2026, 3, 3))
+    assert {"plan-vastgesteld", "mdo", "trajectoverleg", "voor-vrijlating-id"}.isdisjoint(result)
+    assert {
+        "snelle-winst-id",
+        "snelle-winst-betalingsregeling",
+        "snelle-winst-woning-behouden",
+        "snelle-winst-uitkering",
+        "voor-vrijlating-zorg",
+    } <= set(result)
+    assert all(spec.due < D(2026, 3, 13) for spec in result.values())
+    assert result["screening"].due == D(2026, 3, 12)  # clamped from 16 March
+    assert "Kort verblijf" in result["screening"].explanation
+    assert result["snelle-winst-id"].due == D(2026, 3, 12)
+
+
+def test_a_stay_of_89_days_is_short_and_of_90_days_is_not():
+    start = D(2026, 3, 2)
+    short = compute(TrajectoryFacts(start, start + dt.timedelta(days=89)), start)
+    regular = compute(TrajectoryFacts(start, start + dt.timedelta(days=90)), start)
+    assert "snelle-winst-id" in short and "plan-vastgesteld" not in short
+    assert "plan-vastgesteld" in regular and "snelle-winst-id" not in regular
+
+
+def test_trajectory_meetings_follow_the_agreed_frequency_after_the_plan():
+    facts = dataclasses.replace(
+        REGULAR, plan_established_at=D(2026, 3, 25), meeting_frequency_weeks=8
+    )
+    spec = compute(facts, D(2026, 4, 1))["trajectoverleg"]
+    assert spec.due == D(2026, 5, 20)
+    assert spec.status == "open"
+
+
+def test_probation_meets_the_detainee_only_when_supervision_follows():
+    supervised = dataclasses.replace(REGULAR, judicial_title="vi", probation_involved=True)
+    spec = compute(supervised, D(2026, 3, 5))["reclassering-ontmoeting"]
+    assert (spec.due, spec.responsible, spec.status) == (D(2026, 12, 15), "reclassering", "open")
+    assert "nog niet" in spec.explanation
+    assert "reclassering-ontmoeting" not in compute(
+        dataclasses.replace(REGULAR, judicial_title="vi"), D(2026, 3, 5)
+    )
+    assert "reclassering-ontmoeting" not in compute(
+        dataclasses.replace(REGULAR, judicial_title="geen", probation_involved=True),
+        D(2026, 3, 5),
+    )
+
+
+def test_after_release_deadlines_end_as_they_were_and_nothing_new_appears():
+    released = dataclasses.replace(
+        REGULAR,
+        end_date=D(2026, 6, 1),
+        phase="na-detentie",
+        screening_completed_at=D(2026, 3, 10),
+    )
+    soon = deadlines(released, DEFAULTS, CAL, D(2026, 6, 2))
+    later = deadlines(released, DEFAULTS, CAL, D(2027, 6, 1))
+    assert [(s.code, s.due, s.status) for s in soon] == [(s.code, s.due, s.status) for s in later]
+    assert all(s.due <= D(2026, 6, 1) for s in soon)
+    statuses = {s.code: s.status for s in soon}
+    assert statuses["screening"] == "gehaald"
+    assert statuses["voor-vrijlating-id"] == "te-laat"  # due on the day of release, not met
+    assert set(statuses.values()) <= {"gehaald", "te-laat"}
+
+
+def test_specs_are_frozen_values():
+    spec = compute(REGULAR, D(2026, 3, 5))["screening"]
+    assert isinstance(spec, DeadlineSpec)
+    assert dataclasses.is_dataclass(spec)
