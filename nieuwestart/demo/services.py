@@ -30,7 +30,11 @@ from nieuwestart.plans.services import (
     plan_update,
 )
 from nieuwestart.screening.models import Screening
-from nieuwestart.screening.services import screening_get_or_create, screening_update
+from nieuwestart.screening.services import (
+    screening_complete,
+    screening_get_or_create,
+    screening_update,
+)
 from nieuwestart.trajectories.models import (
     DetentionNotification,
     Involvement,
@@ -555,6 +559,8 @@ def _screen(trajectory: Trajectory, actor: User, spec: dict[str, Any], rng: rand
         domains=domains,
         channel=Channel.SYSTEM,
     )
+    if spec["phase"] != Phase.INTAKE:
+        screening_complete(actor=actor, trajectory=trajectory, channel=Channel.SYSTEM)
 
 
 def _draft_plan(trajectory: Trajectory, actor: User, spec: dict[str, Any], today: dt.date) -> None:
