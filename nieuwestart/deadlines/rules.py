@@ -11,6 +11,10 @@ The rules, per stable code (the API's `soort`):
   arrival (the arrival day is day 0). Met when the screening is completed. PI.
 - `gemeente-gecontacteerd`: the municipality is contacted within 10 working days of arrival:
   met when the first information sheet is sent. PI.
+- `gemeente-reactie`: once the first information sheet is sent, the municipality reacts
+  (acknowledges a sheet) within `infosheet_reaction_working_days` (default 5) working days.
+  Met by the first acknowledgement. Municipality; when late, the PI's staffunctionaris gets the
+  signal in its escalations (report §3.4: municipalities that never react).
 - `plan-vastgesteld`: joint meeting held and D&R-plan established within 4 weeks of arrival
   (art. 18a Pbw). Met by the first established version. PI.
 - `mdo`: an MDO every 6 weeks, counted from the start or from the last MDO. Meetings are not
@@ -79,6 +83,7 @@ SUPERVISION_TITLES = frozenset({"vi", "voorwaardelijke-straf"})
 CODES: tuple[str, ...] = (
     "screening",
     "gemeente-gecontacteerd",
+    "gemeente-reactie",
     "plan-vastgesteld",
     "mdo",
     "trajectoverleg",
@@ -131,6 +136,8 @@ class TrajectoryFacts:
     screening_completed_by: str = ""
     first_infosheet_sent_at: dt.date | None = None
     first_infosheet_sent_by: str = ""
+    first_infosheet_acknowledged_at: dt.date | None = None
+    first_infosheet_acknowledged_by: str = ""
     plan_established_at: dt.date | None = None  # the first established version
     plan_established_by: str = ""
     meeting_frequency_weeks: int | None = None
@@ -324,6 +331,21 @@ def deadlines(
         met_on=facts.first_infosheet_sent_at,
         met_by=facts.first_infosheet_sent_by,
     )
+    if facts.first_infosheet_sent_at is not None:
+        n = settings.infosheet_reaction_working_days
+        b.add(
+            "gemeente-reactie",
+            _("Gemeente heeft gereageerd op het informatieblad"),
+            cal.add_working_days(facts.first_infosheet_sent_at, n),
+            _(
+                "Binnen %(n)d werkdagen nadat het informatieblad is verstuurd (%(date)s) "
+                "bevestigt de gemeente de ontvangst."
+            )
+            % {"n": n, "date": _d(facts.first_infosheet_sent_at)},
+            MUNICIPALITY,
+            met_on=facts.first_infosheet_acknowledged_at,
+            met_by=facts.first_infosheet_acknowledged_by,
+        )
 
     if short:
         for code, label, domain, domain_label in (

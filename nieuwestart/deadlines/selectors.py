@@ -118,12 +118,17 @@ def _facts(trajectory_ids: list[int]) -> dict[int, rules.TrajectoryFacts]:
             status=a.status, updated_on=_local_date(a.updated_at), updated_by=_name(a.updated_by)
         )
     first_sheets: dict[int, InfoSheet] = {}
+    first_acks: dict[int, InfoSheet] = {}
     for sheet in (
         InfoSheet.objects.filter(trajectory_id__in=ids)
-        .select_related("sent_by")
+        .select_related("sent_by", "acknowledged_by")
         .order_by("trajectory_id", "number")
     ):
         first_sheets.setdefault(sheet.trajectory_id, sheet)
+        if sheet.acknowledged_at is not None:
+            known = first_acks.get(sheet.trajectory_id)
+            if known is None or sheet.acknowledged_at < known.acknowledged_at:  # type: ignore[operator]
+                first_acks[sheet.trajectory_id] = sheet
     frequencies = dict(
         Plan.objects.filter(trajectory_id__in=ids).values_list(
             "trajectory_id", "meeting_frequency_weeks"
@@ -155,6 +160,12 @@ def _facts(trajectory_ids: list[int]) -> dict[int, rules.TrajectoryFacts]:
             screening_completed_by=_name(screening.completed_by) if screening else "",
             first_infosheet_sent_at=_local_date(first_sheet.sent_at) if first_sheet else None,
             first_infosheet_sent_by=_name(first_sheet.sent_by) if first_sheet else "",
+            first_infosheet_acknowledged_at=_local_date(first_acks[pk].acknowledged_at)
+            if pk in first_acks
+            else None,
+            first_infosheet_acknowledged_by=_name(first_acks[pk].acknowledged_by)
+            if pk in first_acks
+            else "",
             plan_established_at=_local_date(first_version.established_at)
             if first_version
             else None,

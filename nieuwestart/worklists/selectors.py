@@ -176,8 +176,10 @@ def _due_items(
     trajectories: QuerySet[Trajectory],
     today: dt.date,
     keep: Callable[[Deadline], bool],
+    *,
+    responsible: str | None = None,
 ) -> list[DueItem]:
-    responsible = responsible_code(user)
+    responsible = responsible or responsible_code(user)
     if responsible is None:
         return []
     rows = list(trajectories)
@@ -215,7 +217,21 @@ def escalations(user: User, today: dt.date) -> list[DueItem]:
         days_left = deadline.days_left
         return deadline.status == LATE and days_left is not None and -days_left > grace
 
-    return _due_items(user, _open_trajectories(user), today, past_grace)
+    items = _due_items(user, _open_trajectories(user), today, past_grace)
+    if responsible_code(user) == "inrichting":
+        # A municipality that does not react to the information sheet is the PI's signal.
+        items += _due_items(
+            user,
+            _open_trajectories(user),
+            today,
+            lambda d: d.code == NO_REACTION and d.status == LATE,
+            responsible="gemeente",
+        )
+        items.sort(key=lambda i: (i.deadline.due, i.trajectory.person.surname, i.trajectory.pk))
+    return items
+
+
+NO_REACTION = "gemeente-reactie"
 
 
 def _always(deadline: Deadline) -> bool:

@@ -210,3 +210,23 @@ def test_specs_are_frozen_values():
     spec = compute(REGULAR, D(2026, 3, 5))["screening"]
     assert isinstance(spec, DeadlineSpec)
     assert dataclasses.is_dataclass(spec)
+
+
+def test_the_municipality_reacts_within_five_working_days_of_the_sheet():
+    sent_friday = D(2026, 3, 6)
+    facts = dataclasses.replace(REGULAR, first_infosheet_sent_at=sent_friday)
+    reaction = compute(facts, D(2026, 3, 9))["gemeente-reactie"]
+    assert (reaction.due, reaction.status, reaction.responsible) == (
+        D(2026, 3, 13),
+        "open",
+        "gemeente",
+    )
+    assert compute(facts, D(2026, 3, 16))["gemeente-reactie"].status == "te-laat"
+    acked = dataclasses.replace(
+        facts,
+        first_infosheet_acknowledged_at=D(2026, 3, 10),
+        first_infosheet_acknowledged_by="Carol",
+    )
+    met = compute(acked, D(2026, 3, 16))["gemeente-reactie"]
+    assert (met.status, met.met_by) == ("gehaald", "Carol")
+    assert "gemeente-reactie" not in compute(REGULAR, D(2026, 3, 16))  # nothing sent, nothing due

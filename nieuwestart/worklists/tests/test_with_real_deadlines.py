@@ -27,3 +27,21 @@ def test_real_deadlines_reach_the_right_lists(alice, carol, sven, trajectory):
     assert escalated, "two months on, the screening is long overdue"
     assert all(i.working_days_late > grace for i in escalated)
     assert {i.deadline.code for i in escalated} <= {i.deadline.code for i in late}
+
+
+def test_a_municipality_that_does_not_react_to_the_sheet_is_signalled_to_the_pi(
+    alice, carol, sven, trajectory
+):
+    from nieuwestart.infosheet.services import infosheet_acknowledge, infosheet_send
+
+    sheet = infosheet_send(actor=alice, trajectory=trajectory)
+    sent = sheet.sent_at.date()
+    soon, later = sent + dt.timedelta(days=2), sent + dt.timedelta(days=14)
+
+    carol_codes = {i.deadline.code for i in selectors.due_for_organisation(carol, soon)}
+    assert "gemeente-reactie" in carol_codes  # the municipality sees it is expected to react
+    assert "gemeente-reactie" not in {i.deadline.code for i in selectors.escalations(sven, soon)}
+    assert "gemeente-reactie" in {i.deadline.code for i in selectors.escalations(sven, later)}
+
+    infosheet_acknowledge(actor=carol, trajectory=trajectory, number=sheet.number)
+    assert "gemeente-reactie" not in {i.deadline.code for i in selectors.escalations(sven, later)}
