@@ -71,12 +71,15 @@ def access_trajectory(
     categories: Sequence[Category] = FILE_CATEGORIES,
     queryset: QuerySet[Trajectory] | None = None,
     log_read: bool = True,
+    export: str = "",
 ) -> Trajectory:
     """Get one trajectory for this user and need, and log the access.
 
     Without `action` this is a read, logged as such. With an `action`, the caller is about to
     change something: the change itself is logged by the service that makes it, and a page that
     shows the trajectory while asking for the change is logged as a read (`log_read`).
+    With `export` (the document that leaves the system, e.g. a PDF) the access is logged as an
+    export instead of a read.
     """
     base = queryset if queryset is not None else Trajectory.objects.all()
     try:
@@ -93,12 +96,13 @@ def access_trajectory(
         return trajectory
     log_processing(
         actor=user,
-        action=audit.Action.READ,
+        action=audit.Action.EXPORT if export else audit.Action.READ,
         categories=[c.value for c in categories],
         purpose=purpose,
         channel=channel,
         trajectory_uuid=trajectory.uuid,
         person_id=trajectory.person_id,
+        detail=export,
     )
     return trajectory
 

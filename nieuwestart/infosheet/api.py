@@ -33,9 +33,7 @@ from nieuwestart.access.policy import Action
 from nieuwestart.access.trajectories import access_trajectory
 from nieuwestart.accounts.models import User
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
-from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
-from nieuwestart.audit.services import log_processing
 from nieuwestart.infosheet import selectors
 from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.infosheet.pdf import render_pdf
@@ -328,19 +326,8 @@ def _read(request: Request, traject_id: str, *, export: str) -> Trajectory:
         channel=Channel.API,
         categories=SHEET_CATEGORIES,
         queryset=trajectory_detail_queryset(),
-        log_read=not as_pdf,
+        export=export if as_pdf else "",
     )
-    if as_pdf:
-        log_processing(
-            actor=user,
-            action=LogAction.EXPORT,
-            categories=[c.value for c in SHEET_CATEGORIES],
-            purpose=PURPOSE,
-            channel=Channel.API,
-            trajectory_uuid=trajectory.uuid,
-            person_id=trajectory.person_id,
-            detail=export,
-        )
     return trajectory
 
 

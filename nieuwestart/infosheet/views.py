@@ -20,9 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory, may
 from nieuwestart.accounts.models import User
-from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
-from nieuwestart.audit.services import log_processing
 from nieuwestart.infosheet import selectors
 from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.infosheet.pdf import render_pdf
@@ -82,19 +80,8 @@ def _read(
         channel=Channel.WEB,
         categories=categories,
         queryset=trajectory_detail_queryset(),
-        log_read=not export,
+        export=export,
     )
-    if export:
-        log_processing(
-            actor=user,
-            action=LogAction.EXPORT,
-            categories=[c.value for c in categories],
-            purpose=purpose,
-            channel=Channel.WEB,
-            trajectory_uuid=trajectory.uuid,
-            person_id=trajectory.person_id,
-            detail=export,
-        )
     return trajectory
 
 
