@@ -76,8 +76,12 @@ INSTALLED_APPS = [
     "nieuwestart.screening",
     "nieuwestart.plans",
     "nieuwestart.infosheet",
+    "nieuwestart.referrals",
+    "nieuwestart.meetings",
     "nieuwestart.deadlines",
+    "nieuwestart.handover",
     "nieuwestart.worklists",
+    "nieuwestart.notify",
     "nieuwestart.api",
     "nieuwestart.demo",
 ]

@@ -171,7 +171,17 @@ def _app_rows(name: str) -> list[tuple[Any, ...]]:
     "{id}" for the shared trajectory (see conftest.py).
     """
     rows: list[tuple[Any, ...]] = []
-    for app in ("screening", "plans", "infosheet", "deadlines", "worklists"):
+    for app in (
+        "screening",
+        "plans",
+        "infosheet",
+        "referrals",
+        "meetings",
+        "deadlines",
+        "handover",
+        "worklists",
+        "notify",
+    ):
         try:
             module = importlib.import_module(f"nieuwestart.{app}.tests.access_matrix")
         except ModuleNotFoundError:

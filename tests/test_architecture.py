@@ -19,10 +19,14 @@ LAYERS: dict[str, int] = {
     "nieuwestart.screening": 6,
     "nieuwestart.plans": 7,
     "nieuwestart.infosheet": 8,
-    "nieuwestart.deadlines": 9,
-    "nieuwestart.worklists": 10,
-    "nieuwestart.api": 11,
-    "nieuwestart.demo": 12,
+    "nieuwestart.referrals": 9,
+    "nieuwestart.meetings": 10,
+    "nieuwestart.deadlines": 11,
+    "nieuwestart.handover": 12,
+    "nieuwestart.worklists": 13,
+    "nieuwestart.notify": 14,
+    "nieuwestart.api": 15,
+    "nieuwestart.demo": 16,
 }
 # The web-facing parts of lower apps serve HTTP and may use the API helpers (problem+json).
 HTTP_MODULES = ("views", "api", "urls")

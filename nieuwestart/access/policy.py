@@ -157,9 +157,24 @@ class Action(models.TextChoices):
         "informatieblad-ontvangst-bevestigen",
         _("ontvangst van het informatieblad bevestigen"),
     )
+    MEETING_EDIT = "overleg-plannen", _("overleg plannen, verslag en aanwezigheid vastleggen")
+    REFERRAL_EDIT = "verwijzing-registreren", _("verwijzing of wachtlijst registreren")
+    RELEASE = "vrijlaten", _("vrijlating vastleggen")
+    HANDOVER_EDIT = (
+        "overdracht-vastleggen",
+        _("overdracht en uitkomst per basisvoorwaarde vastleggen"),
+    )
+    CLOSE = "traject-afsluiten", _("traject afsluiten")
 
 
 PI_CASE_ROLES = frozenset({Role.CASEMANAGER, Role.STAFF_OFFICER})
+# The working roles of all three partners.
+CASE_PARTNERS: dict[str, frozenset[str]] = {
+    PI: frozenset({Role.CASEMANAGER, Role.STAFF_OFFICER, Role.MENTOR}),
+    PROBATION: frozenset({Role.PROBATION_OFFICER}),
+    MUNICIPALITY: frozenset({Role.AFTERCARE_COORDINATOR}),
+    SAFETY_HOUSE: frozenset({Role.PROCESS_DIRECTOR, Role.AFTERCARE_COORDINATOR}),
+}
 
 # Who may do what, once their organisation is involved: organisation kind -> roles.
 ACTIONS: dict[Action, dict[str, frozenset[str]]] = {
@@ -191,6 +206,21 @@ ACTIONS: dict[Action, dict[str, frozenset[str]]] = {
     Action.PROBATION_ADVICE: {PROBATION: frozenset({Role.PROBATION_OFFICER})},
     Action.INFOSHEET_SEND: {PI: PI_CASE_ROLES},
     Action.INFOSHEET_ACKNOWLEDGE: {
+        MUNICIPALITY: frozenset({Role.AFTERCARE_COORDINATOR}),
+        SAFETY_HOUSE: frozenset({Role.PROCESS_DIRECTOR, Role.AFTERCARE_COORDINATOR}),
+    },
+    # All three partners plan meetings and write their minutes (MDO, trajectory meetings).
+    Action.MEETING_EDIT: CASE_PARTNERS,
+    # Whoever refers someone registers the referral and its waiting list.
+    Action.REFERRAL_EDIT: CASE_PARTNERS,
+    # The PI releases (by hand when no `einde` notification comes).
+    Action.RELEASE: {PI: PI_CASE_ROLES},
+    # The handover checklist and the outcome per basic condition at release.
+    Action.HANDOVER_EDIT: CASE_PARTNERS,
+    # Closing is for the organisation that holds casusregie (checked by the service).
+    Action.CLOSE: {
+        PI: PI_CASE_ROLES,
+        PROBATION: frozenset({Role.PROBATION_OFFICER}),
         MUNICIPALITY: frozenset({Role.AFTERCARE_COORDINATOR}),
         SAFETY_HOUSE: frozenset({Role.PROCESS_DIRECTOR, Role.AFTERCARE_COORDINATOR}),
     },

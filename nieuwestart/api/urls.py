@@ -23,5 +23,9 @@ urlpatterns = [
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.plans.api_urls")),
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.infosheet.api_urls")),
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.deadlines.api_urls")),
+    path("trajecten/<uuid:traject_id>/", include("nieuwestart.referrals.api_urls")),
+    path("trajecten/<uuid:traject_id>/", include("nieuwestart.meetings.api_urls")),
+    path("trajecten/<uuid:traject_id>/", include("nieuwestart.handover.api_urls")),
+    path("", include("nieuwestart.notify.api_urls")),
     path("", include("nieuwestart.worklists.api_urls")),
 ]

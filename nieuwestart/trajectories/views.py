@@ -28,8 +28,11 @@ from nieuwestart.access.trajectories import (
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.audit.models import Channel
 from nieuwestart.deadlines import selectors as deadline_selectors
+from nieuwestart.handover import selectors as handover_selectors
 from nieuwestart.infosheet import selectors as infosheet_selectors
+from nieuwestart.meetings import selectors as meeting_selectors
 from nieuwestart.plans import selectors as plan_selectors
+from nieuwestart.referrals import selectors as referral_selectors
 from nieuwestart.screening import selectors as screening_selectors
 from nieuwestart.trajectories import selectors
 from nieuwestart.trajectories.forms import (
@@ -184,6 +187,9 @@ def detail(request: HttpRequest, traject_id: UUID) -> HttpResponse:
             "plan_summary": plan_selectors.plan_summary(trajectory),
             "infosheet": infosheet_selectors.sheet_summary(trajectory),
             **deadline_selectors.deadline_context(trajectory),
+            **handover_selectors.trajectory_block(trajectory, user),
+            **meeting_selectors.trajectory_block(trajectory, user),
+            **referral_selectors.trajectory_block(trajectory, user),
         },
     )
 

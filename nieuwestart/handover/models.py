@@ -1,0 +1,3 @@
+"""Models of handover."""
+
+from __future__ import annotations

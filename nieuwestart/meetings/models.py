@@ -1,0 +1,3 @@
+"""Models of meetings."""
+
+from __future__ import annotations

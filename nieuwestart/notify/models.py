@@ -1,0 +1,3 @@
+"""Models of notify."""
+
+from __future__ import annotations

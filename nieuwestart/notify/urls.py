@@ -1,0 +1,6 @@
+"""Web routes of notify."""
+
+from django.urls import URLPattern
+
+app_name = "notify"
+urlpatterns: list[URLPattern] = []

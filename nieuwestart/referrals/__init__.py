@@ -1,0 +1,1 @@
+"""Referrals and waiting lists (issue 4, item 6)."""

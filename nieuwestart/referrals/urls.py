@@ -1,0 +1,6 @@
+"""Web routes of referrals."""
+
+from django.urls import URLPattern
+
+app_name = "referrals"
+urlpatterns: list[URLPattern] = []
