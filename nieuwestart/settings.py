@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "nieuwestart.deadlines",
     "nieuwestart.handover",
     "nieuwestart.worklists",
+    "nieuwestart.indicators",
     "nieuwestart.notify",
     "nieuwestart.api",
     "nieuwestart.demo",

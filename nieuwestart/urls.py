@@ -14,6 +14,7 @@ urlpatterns = [
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.meetings.urls")),
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.handover.urls")),
     path("berichten/", include("nieuwestart.notify.urls")),
+    path("indicatoren/", include("nieuwestart.indicators.urls")),
     path("werk/", include("nieuwestart.worklists.urls")),
     path("account/", include("nieuwestart.accounts.urls")),
     path("privacy/", include("nieuwestart.audit.urls")),

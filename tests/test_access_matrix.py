@@ -180,6 +180,7 @@ def _app_rows(name: str) -> list[tuple[Any, ...]]:
         "deadlines",
         "handover",
         "worklists",
+        "indicators",
         "notify",
     ):
         try:

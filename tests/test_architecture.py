@@ -24,9 +24,10 @@ LAYERS: dict[str, int] = {
     "nieuwestart.deadlines": 11,
     "nieuwestart.handover": 12,
     "nieuwestart.worklists": 13,
-    "nieuwestart.notify": 14,
-    "nieuwestart.api": 15,
-    "nieuwestart.demo": 16,
+    "nieuwestart.indicators": 14,
+    "nieuwestart.notify": 15,
+    "nieuwestart.api": 16,
+    "nieuwestart.demo": 17,
 }
 # The web-facing parts of lower apps serve HTTP and may use the API helpers (problem+json).
 HTTP_MODULES = ("views", "api", "urls")

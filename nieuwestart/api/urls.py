@@ -27,5 +27,6 @@ urlpatterns = [
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.meetings.api_urls")),
     path("trajecten/<uuid:traject_id>/", include("nieuwestart.handover.api_urls")),
     path("", include("nieuwestart.notify.api_urls")),
+    path("", include("nieuwestart.indicators.api_urls")),
     path("", include("nieuwestart.worklists.api_urls")),
 ]

@@ -1,0 +1,1 @@
+"""Indicators and dashboards: the inspection's questions, answered live (issue 5)."""

@@ -1,0 +1,3 @@
+"""Models of indicators."""
+
+from __future__ import annotations
