@@ -32,11 +32,12 @@ DEMO_ENV := NIEUWESTART_DEMO=1
 
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: help venv demo messages test lint typecheck django-checks test-sqlite test-postgres \
+.PHONY: help venv demo tick messages test lint typecheck django-checks test-sqlite test-postgres \
 	format clean distclean
 
 help:
 	@echo "make demo    run the demo at http://127.0.0.1:8000 (creates .venv and db.sqlite3)"
+	@echo "make tick    run the notification scheduler once on the demo database (mail to the console)"
 	@echo "make test    run every check: lint typecheck django-checks test-sqlite test-postgres"
 	@echo "make messages compile the translations (*.po to *.mo, needs gettext's msgfmt)"
 	@echo "make format  rewrite code with ruff (format and safe fixes)"
@@ -89,6 +90,13 @@ demo: venv
 	$(DEMO_ENV) $(PY) manage.py demo_data
 	$(call step,Serving the demo at http://127.0.0.1:8000 (stop with Ctrl-C))
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# One run of the notification scheduler on the demo database: new notifications, the daily
+# digests, and the outbox delivered to the console (docs/notifications.md). Run it as often as
+# you like: nothing is created or sent twice.
+tick: venv
+	$(call step,Notification scheduler (e-mail goes to the console))
+	$(DEMO_ENV) $(PY) manage.py process_notifications
 
 # --- Translations -------------------------------------------------------------------------
 

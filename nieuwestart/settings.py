@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "nieuwestart.core.context_processors.site",
+                "nieuwestart.notify.context_processors.notifications",
             ],
         },
     },
@@ -253,6 +254,11 @@ SPECTACULAR_SETTINGS = {
         "PlanDomeinEnum": "nieuwestart.plans.models.PlanDomain",
         "TaakStatusEnum": "nieuwestart.plans.models.PlanTaskStatus",
         "FaseEnum": "nieuwestart.trajectories.models.Phase",
+        "OverlegSoortEnum": "nieuwestart.meetings.models.MeetingKind",
+        "OverlegStatusEnum": "nieuwestart.meetings.models.MeetingStatus",
+        "DeelnemerSoortEnum": "nieuwestart.meetings.models.ParticipantKind",
+        "AanwezigheidEnum": "nieuwestart.meetings.models.Attendance",
+        "AgendapuntBronEnum": "nieuwestart.meetings.models.AgendaSource",
     },
 }
 API_VERSION = "1.0.0"
@@ -261,28 +267,53 @@ API_VERSION = "1.0.0"
 MUNICIPALITY_SMALL_BELOW = env_int("NIEUWESTART_GEMEENTE_KLEIN_ONDER", 30_000)
 MUNICIPALITY_LARGE_FROM = env_int("NIEUWESTART_GEMEENTE_GROOT_VANAF", 100_000)
 
-# E-mail (Django 6.1 MAILERS). Demo and development print mail to the console.
+# E-mail (Django 6.1 MAILERS). Tests keep mail in memory (django.core.mail.outbox), demo and
+# development print it to the console, everything else sends through SMTP. Nothing sends mail
+# directly: notifications go through the outbox table (nieuwestart.notify, docs/notifications.md).
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND_PATH = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.locmem.EmailBackend"
+    if TESTING
+    else "django.core.mail.backends.console.EmailBackend"
+    if DEMO_MODE or DEBUG
+    else SMTP_BACKEND,
+)
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEMO_MODE or DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
+        "BACKEND": EMAIL_BACKEND_PATH,
+        # Server options only for SMTP: other backends refuse options they do not know.
         "OPTIONS": {
             key: value
             for key, value in {
-                "host": os.environ.get("DJANGO_EMAIL_HOST"),
+                "host": os.environ.get("DJANGO_EMAIL_HOST") or "localhost",
                 "port": env_int("DJANGO_EMAIL_PORT", 0) or None,
                 "username": os.environ.get("DJANGO_EMAIL_USER"),
                 "password": os.environ.get("DJANGO_EMAIL_PASSWORD"),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False) or None,
+                "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", False) or None,
+                # Without a time-out a hanging mail server would hang the scheduler.
+                "timeout": env_int("DJANGO_EMAIL_TIMEOUT", 10),
             }.items()
             if value
-        },
+        }
+        if EMAIL_BACKEND_PATH == SMTP_BACKEND
+        else {},
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "nieuwestart@localhost")
+
+# Notifications and the e-mail digest (docs/notifications.md).
+# The address users reach the application on; links in e-mail start with it.
+NOTIFY_SITE_URL = os.environ.get("NIEUWESTART_SITE_URL", "http://127.0.0.1:8000")
+# An open deadline due within this many working days gives a "termijn binnenkort" notification.
+NOTIFY_DUE_WITHIN_WORKING_DAYS = env_int("NIEUWESTART_BERICHT_TERMIJN_WERKDAGEN", 3)
+# Outbox: first retry after this many minutes, doubling each time (at most six hours).
+NOTIFY_OUTBOX_RETRY_MINUTES = env_int("NIEUWESTART_OUTBOX_WACHT_MINUTEN", 5)
+# Outbox: after this many failed attempts a message is "mislukt" (kept, an administrator requeues).
+NOTIFY_OUTBOX_MAX_ATTEMPTS = env_int("NIEUWESTART_OUTBOX_MAX_POGINGEN", 12)
+# Outbox: messages handed to the mail server per scheduler run.
+NOTIFY_OUTBOX_BATCH = env_int("NIEUWESTART_OUTBOX_PER_RUN", 200)
 
 LOGGING = {
     "version": 1,

@@ -164,6 +164,20 @@ WEB_MATRIX: list[tuple[str, str, dict[str, int]]] = [
 ]
 
 
+APPS_WITH_MATRIX = (
+    "screening",
+    "plans",
+    "infosheet",
+    "referrals",
+    "meetings",
+    "deadlines",
+    "handover",
+    "worklists",
+    "indicators",
+    "notify",
+)
+
+
 def _app_rows(name: str) -> list[tuple[Any, ...]]:
     """Rows each later app keeps beside its code: nieuwestart/<app>/tests/access_matrix.py.
 
@@ -171,24 +185,19 @@ def _app_rows(name: str) -> list[tuple[Any, ...]]:
     "{id}" for the shared trajectory (see conftest.py).
     """
     rows: list[tuple[Any, ...]] = []
-    for app in (
-        "screening",
-        "plans",
-        "infosheet",
-        "referrals",
-        "meetings",
-        "deadlines",
-        "handover",
-        "worklists",
-        "indicators",
-        "notify",
-    ):
-        try:
-            module = importlib.import_module(f"nieuwestart.{app}.tests.access_matrix")
-        except ModuleNotFoundError:
-            continue
+    for module in _app_modules():
         rows.extend(getattr(module, name, []))
     return rows
+
+
+def _app_modules() -> list[Any]:
+    modules = []
+    for app in APPS_WITH_MATRIX:
+        try:
+            modules.append(importlib.import_module(f"nieuwestart.{app}.tests.access_matrix"))
+        except ModuleNotFoundError:
+            continue
+    return modules
 
 
 API_MATRIX += _app_rows("API_MATRIX")  # type: ignore[arg-type]
@@ -215,6 +224,10 @@ NOT_IN_MATRIX = {
     "api/v1/trajecten/<uuid:traject_id>/informatieblad/<int:nummer>",
     "api/v1/trajecten/<uuid:traject_id>/informatieblad/<int:nummer>/ontvangstbevestiging",
 }
+# Routes that need more than the shared trajectory (a meeting, a referral): each app lists them
+# in its own access_matrix.py NOT_IN_MATRIX and tests every persona on them in its own tests.
+for _module in _app_modules():
+    NOT_IN_MATRIX |= getattr(_module, "NOT_IN_MATRIX", set())
 
 
 def _body(method: str, url: str, payload: Any, body: Any = None) -> Any:

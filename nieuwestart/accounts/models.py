@@ -27,6 +27,9 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacyfunctionaris", _("privacyfunctionaris")
     SYSTEM = "systeem", _("systeemkoppeling")
     ADMINISTRATOR = "beheerder", _("functioneel beheerder")
+    # Indicators only (issue 5): aggregated figures, never a case file.
+    MANAGEMENT = "management", _("management")
+    CHAIN_ANALYST = "ketenanalist", _("ketenbreed (DJI, inspectie)")
 
 
 class User(AbstractUser):

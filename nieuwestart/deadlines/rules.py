@@ -17,21 +17,24 @@ The rules, per stable code (the API's `soort`):
   signal in its escalations (report §3.4: municipalities that never react).
 - `plan-vastgesteld`: joint meeting held and D&R-plan established within 4 weeks of arrival
   (art. 18a Pbw). Met by the first established version. PI.
-- `mdo`: an MDO every 6 weeks, counted from the start or from the last MDO. Meetings are not
-  recorded yet (a later item), so this stays open or late until they are; the explanation says
-  so. Rolling: there is always one, the next one due. PI.
+- `mdo`: an MDO every 6 weeks, counted from the start or from the last held MDO (a meeting of
+  kind `mdo` whose minutes are recorded in the meetings app; `mdo_dates`). Rolling: there is
+  always one, the next one due, so it is never met, only open or late. PI.
 - `trajectoverleg`: a trajectory meeting at the frequency agreed in the plan, counted from the
-  plan's establishment or the last meeting. Only once the plan is established with a frequency.
-  Same note as the MDO. PI (casusregie during detention).
+  plan's establishment or the last held trajectory meeting (`trajectory_meeting_dates`). Only
+  once the plan is established with a frequency. Rolling like the MDO. PI (casusregie during
+  detention).
 - `voorbereiding-vrijlating`: the partners coordinate the warm handover 6 weeks before the
   expected release (the working day on or before; never before the first working day after
-  arrival). Not recorded yet: open or late. PI.
+  arrival). Met by the first held meeting of kind `voorbereiding-vrijlating`
+  (`pre_release_meeting_on`). PI.
 - `voor-vrijlating-id`, `-uitkering`, `-huisvesting` (municipality) and `-zorg` (PI): due on the
   release date; met when the screening has that basic condition `in-orde` (when and by whom:
   the last change of that condition).
 - `reclassering-ontmoeting`: only when supervision follows (judicial title conditional release
   or conditional sentence) and probation is involved: probation has met the detainee before the
-  release. Not recorded yet: open or late, and the explanation says so. Probation.
+  release. Met by the first held meeting (any kind) at which a professional of a probation
+  organisation and the detainee were both recorded as present (`probation_met_on`). Probation.
 
 Week terms that end on a weekend or holiday move to the next working day (Algemene
 termijnenwet art. 1); "before release" terms move to the working day before.
@@ -141,9 +144,12 @@ class TrajectoryFacts:
     plan_established_at: dt.date | None = None  # the first established version
     plan_established_by: str = ""
     meeting_frequency_weeks: int | None = None
-    # Meetings are not recorded yet (issue 4, item 4): empty until they are.
+    # Held meetings (meetings app): the days of held MDOs and trajectory meetings, the first
+    # held pre-release meeting, and the first held meeting where probation and the detainee
+    # were both present.
     mdo_dates: tuple[dt.date, ...] = ()
     trajectory_meeting_dates: tuple[dt.date, ...] = ()
+    pre_release_meeting_on: dt.date | None = None
     probation_met_on: dt.date | None = None
     probation_involved: bool = False
     judicial_title: str = "onbekend"
@@ -187,13 +193,6 @@ def escalation_date(
 
 def _d(day: dt.date) -> str:
     return f"{day:%d-%m-%Y}"
-
-
-def _not_recorded() -> str:
-    return _(
-        "Overleggen worden nog niet in Nieuwe Start vastgelegd; tot dat kan, blijft deze "
-        "termijn open of te laat."
-    )
 
 
 @dataclass
@@ -284,8 +283,13 @@ class _Builder:
         if self.cap is not None and due > self.cap:
             return  # the next one would fall after the release: nothing new
         if last is not None:
-            explanation += " " + _("Laatste: %(date)s.") % {"date": _d(last)}
-        self.add(code, label, due, explanation + " " + _not_recorded(), PRISON)
+            explanation += " " + _("Laatst gehouden: %(date)s.") % {"date": _d(last)}
+        else:
+            explanation += " " + _("Er is nog geen gehouden overleg vastgelegd.")
+        explanation += " " + _(
+            "De volgende termijn begint als het verslag van een overleg is vastgelegd."
+        )
+        self.add(code, label, due, explanation, PRISON)
 
 
 def deadlines(
@@ -438,8 +442,12 @@ def deadlines(
         )
         % {"weeks": settings.pre_release_weeks, "date": released_on}
         + " "
-        + _not_recorded(),
+        + _(
+            "Gehaald als een overleg 'Voorbereiding vrijlating' is gehouden en het verslag is "
+            "vastgelegd."
+        ),
         PRISON,
+        met_on=facts.pre_release_meeting_on,
     )
     before = _("Voor de vrijlating (%(date)s).") % {"date": released_on}
     items = [
@@ -477,8 +485,8 @@ def deadlines(
             release,
             _(
                 "Na de vrijlating volgt toezicht: de reclassering ontmoet de gedetineerde tijdens "
-                "de detentie. Dit wordt nog niet in Nieuwe Start vastgelegd; tot dat kan, blijft "
-                "deze termijn open of te laat."
+                "de detentie. Gehaald als de reclassering en de gedetineerde allebei aanwezig "
+                "waren bij een gehouden overleg."
             ),
             PROBATION,
             met_on=facts.probation_met_on,

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,15 @@ from nieuwestart.deadlines import rules
 from nieuwestart.deadlines.calendar import WorkingCalendar
 from nieuwestart.deadlines.models import DeadlineConfig, ExtraNonWorkingDay
 from nieuwestart.infosheet.models import InfoSheet
+from nieuwestart.meetings.models import (
+    Attendance,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Participant,
+    ParticipantKind,
+)
+from nieuwestart.organisations.models import OrganisationKind
 from nieuwestart.plans.models import Plan, PlanVersion
 from nieuwestart.screening.models import DomainAssessment, Screening
 from nieuwestart.trajectories.models import Involvement, InvolvementKind, Trajectory
@@ -97,8 +107,43 @@ def _name(user: User | None) -> str:
     return user.display_name if user is not None else ""
 
 
+@dataclass
+class _MeetingFacts:
+    mdo: list[dt.date]
+    trajectory: list[dt.date]
+    pre_release: list[dt.date]
+    probation_met: list[dt.date]
+
+
+def _meeting_facts(ids: list[int]) -> dict[int, _MeetingFacts]:
+    """Held meetings of many trajectories in one query: the dates per kind, and the dates on
+    which probation and the detainee were both present (probation met the detainee)."""
+    present = Participant.objects.filter(meeting=OuterRef("pk"), attendance=Attendance.PRESENT)
+    rows = (
+        Meeting.objects.filter(trajectory_id__in=ids, status=MeetingStatus.HELD)
+        .annotate(
+            probation_present=Exists(present.filter(organisation__kind=OrganisationKind.PROBATION)),
+            detainee_present=Exists(present.filter(kind=ParticipantKind.DETAINEE)),
+        )
+        .values_list("trajectory_id", "kind", "starts_at", "probation_present", "detainee_present")
+    )
+    result: dict[int, _MeetingFacts] = {}
+    for trajectory_id, kind, starts_at, probation, detainee in rows:
+        facts = result.setdefault(trajectory_id, _MeetingFacts([], [], [], []))
+        day = timezone.localdate(starts_at)
+        by_kind: dict[str, list[dt.date]] = {
+            MeetingKind.MDO: facts.mdo,
+            MeetingKind.TRAJECTORY: facts.trajectory,
+            MeetingKind.PRE_RELEASE: facts.pre_release,
+        }
+        by_kind.get(kind, []).append(day)
+        if probation and detainee:
+            facts.probation_met.append(day)
+    return result
+
+
 def _facts(trajectory_ids: list[int]) -> dict[int, rules.TrajectoryFacts]:
-    """Facts for many trajectories in seven queries, whatever their number."""
+    """Facts for many trajectories in eight queries, whatever their number."""
     trajectories = {
         t.pk: t
         for t in Trajectory.objects.filter(pk__in=trajectory_ids).only(
@@ -146,8 +191,11 @@ def _facts(trajectory_ids: list[int]) -> dict[int, rules.TrajectoryFacts]:
             trajectory_id__in=ids, kind=InvolvementKind.PROBATION, active=True
         ).values_list("trajectory_id", flat=True)
     )
+    meetings = _meeting_facts(ids)
+    no_meetings = _MeetingFacts([], [], [], [])
     result = {}
     for pk, t in trajectories.items():
+        held = meetings.get(pk, no_meetings)
         screening = screenings.get(pk)
         first_sheet = first_sheets.get(pk)
         first_version = first_versions.get(pk)
@@ -171,6 +219,10 @@ def _facts(trajectory_ids: list[int]) -> dict[int, rules.TrajectoryFacts]:
             else None,
             plan_established_by=_name(first_version.established_by) if first_version else "",
             meeting_frequency_weeks=frequencies.get(pk),
+            mdo_dates=tuple(sorted(held.mdo)),
+            trajectory_meeting_dates=tuple(sorted(held.trajectory)),
+            pre_release_meeting_on=min(held.pre_release, default=None),
+            probation_met_on=min(held.probation_met, default=None),
             probation_involved=pk in with_probation,
             judicial_title=t.judicial_title,
             conditions=conditions.get(pk, {}),

@@ -19,6 +19,11 @@ from django.utils import timezone
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.audit.models import Channel
 from nieuwestart.core.bsn import test_bsns
+from nieuwestart.demo.seed_handover import checks_before_release, seed_handover
+from nieuwestart.demo.seed_indicators import seed_indicators
+from nieuwestart.demo.seed_meetings import demo_meetings_load
+from nieuwestart.demo.seed_notify import seed_notifications
+from nieuwestart.demo.seed_referrals import seed_referrals
 from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.infosheet.services import infosheet_acknowledge, infosheet_send
 from nieuwestart.organisations.models import Organisation, OrganisationKind
@@ -58,6 +63,12 @@ CHAIN_ORGANISATIONS = [
         "Nieuwe Start functioneel beheer",
         "088 000 1000",
         "beheer@nieuwestart.example",
+    ),
+    (
+        "KETEN-ANALYSE",
+        "DJI hoofdkantoor en Inspectie (ketenbreed)",
+        "088 000 1003",
+        "ketenanalyse@nieuwestart.example",
     ),
     (
         "KETEN-PRIVACY",
@@ -118,6 +129,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str, str]] = [
     ("nazorg.amsterdam", "GM0363", Role.AFTERCARE_COORDINATOR, "Dennis", "Schouten"),
     ("nazorg.tubbergen", "GM0183", Role.AFTERCARE_COORDINATOR, "Gerda", "Oude Booijink"),
     ("nazorg.rotterdam", "GM0599", Role.AFTERCARE_COORDINATOR, "Yusuf", "Demir"),
+    ("mt.almelo", "PI-ALMELO", Role.MANAGEMENT, "Wilma", "Ter Horst"),
+    ("keten", "KETEN-ANALYSE", Role.CHAIN_ANALYST, "Olaf", "Brouwer"),
     ("privacy", "KETEN-PRIVACY", Role.PRIVACY_OFFICER, "Femke", "Verhoeven"),
     ("beheer", "KETEN-BEHEER", Role.ADMINISTRATOR, "Bram", "Jansen"),
     ("justid", "JUSTID", Role.SYSTEM, "JustID", "koppeling"),
@@ -294,7 +307,19 @@ def demo_data_load(*, trajectories: int = 200, seed: int = 2023) -> dict[str, in
             continue
         _make_trajectory(spec, justid=justid, today=today, rng=rng)
         created += 1
-    return {"accounts": accounts, "trajectories": Trajectory.objects.count(), "created": created}
+    seed_handover(today=today)
+    meetings = demo_meetings_load(today=today)["created"]
+    seed_referrals(today=today)
+    # Last: the notifications reflect everything above.
+    seed_notifications(today=today)
+    # The indicator facts, as the nightly refresh would make them.
+    seed_indicators()
+    return {
+        "accounts": accounts,
+        "trajectories": Trajectory.objects.count(),
+        "created": created,
+        "meetings": meetings,
+    }
 
 
 def _spec(
@@ -476,6 +501,7 @@ def _develop(
     )
     if phase == Phase.DETENTION:
         return
+    checks_before_release(trajectory)
     end_payload = _payload(spec, "einde", einddatum=spec["released"].isoformat())
     trajectory, _ = notification_receive(
         actor=justid,

@@ -1,5 +1,9 @@
 """API routes of indicators, mounted under /api/v1/."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from nieuwestart.indicators.api import IndicatorenView
+
+urlpatterns = [
+    path("indicatoren", IndicatorenView.as_view(), name="indicatoren"),
+]

@@ -1,3 +1,112 @@
-"""Models of indicators."""
+"""Indicator facts: one row per trajectory with the dates the indicators count (issue 5).
+
+Rule: dashboards never compute deadlines per trajectory on a request. `TrajectoryFact` holds,
+per trajectory, the dimensions managers filter on (PI, return municipality and its size
+class, probation organisation, short stay, LVB) and, per indicator, the date a term was due and
+the date it was met. The due dates come from `nieuwestart.deadlines` (working days, Dutch
+holidays, short-stay clamping), so the dashboard and the trajectory page never disagree.
+Dashboards aggregate these rows with SQL `GROUP BY`.
+
+Rows are derived data, written only by `services.indicator_facts_refresh` (nightly by the
+scheduler and on demand); they hold no names, BSNs or free text.
+
+`CaseloadNorm` is the caseload norm per PI (DOMAIN.md: 30), edited in the admin.
+"""
 
 from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_CASELOAD_NORM = 30
+
+
+class TrajectoryFact(models.Model):
+    trajectory = models.OneToOneField(
+        "trajectories.Trajectory",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="indicator_fact",
+    )
+    # Dimensions (filters).
+    prison = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    municipality_size = models.CharField(max_length=8, blank=True)  # klein | middel | groot
+    probation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    short_stay = models.BooleanField(default=False)
+    lvb = models.CharField(max_length=8, default="onbekend")  # ja | nee | onbekend
+    phase = models.CharField(max_length=16)
+
+    # Cohort dates: which month a trajectory counts in, per indicator.
+    arrival_date = models.DateField()
+    release_date = models.DateField(null=True, blank=True)
+
+    # Terms: the date due (from the deadline rules) and the date met (None: not met).
+    screening_due = models.DateField(null=True, blank=True)
+    screening_done = models.DateField(null=True, blank=True)
+    contact_due = models.DateField(null=True, blank=True)
+    contact_done = models.DateField(null=True, blank=True)  # first information sheet sent
+    reaction_due = models.DateField(null=True, blank=True)  # only once a sheet was sent
+    reaction_done = models.DateField(null=True, blank=True)  # first acknowledgement
+    plan_due = models.DateField(null=True, blank=True)  # none for a short stay
+    plan_done = models.DateField(null=True, blank=True)  # first established version
+
+    # The first sheet names the casemanager with a phone number or e-mail address.
+    sheet_with_contact = models.BooleanField(null=True, blank=True)
+
+    # Released trajectories only: was the basic condition in order at release?
+    release_id_ok = models.BooleanField(null=True, blank=True)
+    release_housing_ok = models.BooleanField(null=True, blank=True)
+    release_income_ok = models.BooleanField(null=True, blank=True)
+    release_finances_ok = models.BooleanField(null=True, blank=True)
+    release_care_ok = models.BooleanField(null=True, blank=True)
+
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("indicatorfeit")
+        verbose_name_plural = _("indicatorfeiten")
+        indexes = [
+            models.Index(fields=["arrival_date"], name="fact_arrival"),
+            models.Index(fields=["contact_done"], name="fact_contact_done"),
+            models.Index(fields=["release_date"], name="fact_release"),
+            models.Index(fields=["prison", "arrival_date"], name="fact_prison_arrival"),
+            models.Index(fields=["municipality", "arrival_date"], name="fact_municipality_arrival"),
+            models.Index(fields=["probation", "arrival_date"], name="fact_probation_arrival"),
+            models.Index(fields=["refreshed_at"], name="fact_refreshed"),
+        ]
+
+
+class CaseloadNorm(models.Model):
+    """The caseload norm of one PI: active trajectories per casemanager (default 30)."""
+
+    prison = models.OneToOneField(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("inrichting"),
+        limit_choices_to={"kind": "penitentiaire-inrichting"},
+    )
+    norm = models.PositiveSmallIntegerField(
+        _("norm (trajecten per casemanager)"),
+        default=DEFAULT_CASELOAD_NORM,
+        validators=[MinValueValidator(1)],
+    )
+
+    class Meta:
+        verbose_name = _("caseloadnorm")
+        verbose_name_plural = _("caseloadnormen")
+
+    def __str__(self) -> str:
+        return f"{self.prison}: {self.norm}"

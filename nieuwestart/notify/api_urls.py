@@ -1,5 +1,12 @@
 """API routes of notify, mounted under /api/v1/."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from nieuwestart.notify.api import BerichtenView, BerichtGelezenView
+
+urlpatterns = [
+    path("berichten", BerichtenView.as_view(), name="berichten"),
+    path(
+        "berichten/<uuid:bericht_id>/gelezen", BerichtGelezenView.as_view(), name="bericht_gelezen"
+    ),
+]

@@ -1,6 +1,13 @@
-"""Web routes of notify."""
+"""Web routes of notify, mounted under /berichten/."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from nieuwestart.notify import views
 
 app_name = "notify"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("gelezen", views.mark_read, name="mark_read"),
+    path("alles-gelezen", views.mark_all_read, name="mark_all_read"),
+    path("instellingen", views.preference, name="preference"),
+]

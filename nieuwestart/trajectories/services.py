@@ -38,6 +38,11 @@ from nieuwestart.trajectories.notifications import (
     ValidNotification,
 )
 from nieuwestart.trajectories.phases import can_transition, case_lead_kind
+from nieuwestart.trajectories.signals import (
+    RELEASE_BY_HAND,
+    RELEASE_BY_NOTIFICATION,
+    trajectory_released,
+)
 
 
 class ServiceError(Exception):
@@ -316,16 +321,15 @@ def _change(*, actor: User | None, notification: ValidNotification, channel: str
 def _end(*, actor: User | None, notification: ValidNotification, channel: str) -> Trajectory:
     trajectory = _require_open(notification.person.bsn)
     if trajectory.phase == Phase.AFTER_RELEASE:
-        return trajectory
+        return trajectory  # released by hand before the notification came: nothing changes
     assert notification.end_date is not None
-    trajectory.end_date = notification.end_date
-    trajectory.save(update_fields=["end_date", "updated_at"])
-    _event(trajectory, EventKind.RELEASE, actor=actor, to_value=_fmt(notification.end_date))
-    return _transition(
+    return _release(
         trajectory,
         actor=actor,
-        to_phase=Phase.AFTER_RELEASE,
+        end_date=notification.end_date,
+        judicial_title=None,
         reason="Einde detentie gemeld",
+        source=RELEASE_BY_NOTIFICATION,
         channel=channel,
     )
 
@@ -639,8 +643,21 @@ def trajectory_transition(
 ) -> Trajectory:
     """Move the trajectory to another phase along the allowed transitions, with history.
 
-    On release the judicial title decides who leads next (phases.case_lead_kind).
+    On release the judicial title decides who leads next (phases.case_lead_kind). A move to
+    `na-detentie` is a release: it goes through `_release` (release date today when none is
+    known), so the outcome per basic condition is recorded as with the release form.
     """
+    if to_phase == Phase.AFTER_RELEASE:
+        locked = _lock(trajectory, expected_version)
+        return _release(
+            locked,
+            actor=actor,
+            end_date=locked.end_date or timezone.localdate(),
+            judicial_title=judicial_title,
+            reason=reason,
+            source=RELEASE_BY_HAND,
+            channel=channel,
+        )
     return _transition(
         trajectory,
         actor=actor,
@@ -648,5 +665,104 @@ def trajectory_transition(
         reason=reason,
         channel=channel,
         judicial_title=judicial_title,
+        expected_version=expected_version,
+    )
+
+
+# --- Release ----------------------------------------------------------------------------------
+
+
+def _release(
+    trajectory: Trajectory,
+    *,
+    actor: User | None,
+    end_date: dt.date,
+    judicial_title: str | None,
+    reason: str,
+    source: str,
+    channel: str,
+    expected_version: int | None = None,
+) -> Trajectory:
+    """The one release path: end date, phase `na-detentie`, casusregie by rule, history, and
+    `trajectory_released` inside the transaction (handover records the outcomes)."""
+    trajectory = _lock(trajectory, expected_version)
+    if trajectory.phase in (Phase.AFTER_RELEASE, Phase.CLOSED):
+        raise ServiceError(
+            "Dit traject is al vrijgelaten. Vernieuw de pagina om de stand te zien.",
+            field="fase",
+            code="already_released",
+        )
+    if end_date < trajectory.start_date:
+        raise ServiceError(
+            f"De datum van vrijlating ligt voor de start van de detentie "
+            f"({_fmt(trajectory.start_date)}).",
+            field="datum",
+            code="before_start",
+        )
+    trajectory.end_date = end_date
+    trajectory.save(update_fields=["end_date", "updated_at"])
+    _event(trajectory, EventKind.RELEASE, actor=actor, to_value=_fmt(end_date), reason=reason)
+    trajectory = _transition(
+        trajectory,
+        actor=actor,
+        to_phase=Phase.AFTER_RELEASE,
+        reason=reason,
+        channel=channel,
+        judicial_title=judicial_title,
+    )
+    trajectory_released.send(
+        sender=Trajectory, trajectory=trajectory, actor=actor, source=source, channel=channel
+    )
+    return trajectory
+
+
+@transaction.atomic
+def trajectory_release(
+    *,
+    actor: User,
+    trajectory: Trajectory,
+    end_date: dt.date,
+    judicial_title: str | None,
+    expected_version: int | None = None,
+    reason: str = "",
+    channel: str = Channel.WEB,
+) -> Trajectory:
+    """Release by hand, when no `einde` notification comes (issue 4, item 5).
+
+    The release date is today or in the past: a future date is an expected release, not a
+    release. The judicial title after release is required while it is still `onbekend`,
+    because it decides who holds casusregie next (phases.case_lead_kind): probation for
+    conditional release or a conditional sentence when probation is involved, otherwise the
+    municipality (or its safety house). Casusregie is never empty.
+    """
+    if end_date > timezone.localdate():
+        raise ServiceError(
+            "De datum van vrijlating kan niet in de toekomst liggen. Is de persoon nog niet vrij? "
+            "Dan is dit de verwachte einddatum; die komt met de detentiemelding.",
+            field="datum",
+            code="future",
+        )
+    if judicial_title is not None and judicial_title not in JudicialTitle.values:
+        raise ServiceError(
+            "Kies of er na de vrijlating een justitiële titel volgt.",
+            field="justitieleTitel",
+            code="invalid",
+        )
+    title = judicial_title or trajectory.judicial_title
+    if title == JudicialTitle.UNKNOWN:
+        raise ServiceError(
+            "Kies of er na de vrijlating een justitiële titel volgt. Die bepaalt wie de "
+            "casusregie krijgt: de reclassering of de gemeente.",
+            field="justitieleTitel",
+            code="required",
+        )
+    return _release(
+        trajectory,
+        actor=actor,
+        end_date=end_date,
+        judicial_title=judicial_title or None,
+        reason=reason.strip() or "Vrijlating met de hand vastgelegd",
+        source=RELEASE_BY_HAND,
+        channel=channel,
         expected_version=expected_version,
     )

@@ -80,6 +80,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         return redirect("audit:home")
     if user.role == Role.ADMINISTRATOR:
         return redirect("trajectories:import_upload")
+    if user.role in (Role.MANAGEMENT, Role.CHAIN_ANALYST):
+        return redirect("indicators:dashboard")
     # Names are searched with POST so they never end up in a URL or a server log.
     data = request.POST if request.method == "POST" else request.GET
     form = WorklistFilterForm(data)

@@ -1,5 +1,5 @@
-"""The work lists in the API: what is due (`werklijst`) and the municipality's inbox
-(`werklijst/nieuw`). Same rules as the web page (see selectors); every trajectory returned is
+"""The work lists in the API: what is due (`werklijst`), the municipality's inbox
+(`werklijst/nieuw`) and the waiting lists (`werklijst/wachtlijsten`). Same rules as the web page (see selectors); every trajectory returned is
 logged once with purpose "werklijst". Field names are Dutch (NL API Design Rules).
 """
 
@@ -20,8 +20,9 @@ from nieuwestart.access.trajectories import LIST_CATEGORIES, record_list_read
 from nieuwestart.accounts.models import User
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.audit.models import Channel
+from nieuwestart.referrals.api import VerwijzingSerializer, referral_representation
 from nieuwestart.worklists import selectors
-from nieuwestart.worklists.views import DUE_CATEGORIES, PURPOSE
+from nieuwestart.worklists.views import DUE_CATEGORIES, PURPOSE, log_waiting_read
 
 PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 VOOR_CHOICES = ["mij", "organisatie"]
@@ -152,3 +153,45 @@ class WerklijstNieuwView(APIView):
             categories=LIST_CATEGORIES,
         )
         return paginator.get_paginated_response(WerklijstNieuwItemSerializer(page, many=True).data)
+
+
+class WachtlijstItemSerializer(serializers.Serializer):
+    traject = serializers.UUIDField()
+    persoon = WerklijstPersoonSerializer()
+    verwijzing = VerwijzingSerializer()
+
+
+class WerklijstWachtlijstenView(APIView):
+    @extend_schema(
+        operation_id="werklijst_wachtlijsten_list",
+        summary="Wachtlijsten: lopende verwijzingen, wie het meeste risico loopt eerst",
+        description=(
+            "Lopende verwijzingen (aangemeld, op de wachtlijst) van alle open trajecten van uw "
+            "organisatie. Eerst wie zonder plek is vrijgelaten, dan wie dreigt vrij te komen "
+            "zonder plek (vroegste vrijlating eerst), dan een verlopen verwachte start, dan lang "
+            "wachten. Zorg en behandeling zonder aanbieder en toelichting voor wie zorginhoud "
+            "alleen als signaal ziet."
+        ),
+        parameters=[
+            OpenApiParameter("pagina", int, required=False),
+            OpenApiParameter("paginaGrootte", int, required=False),
+        ],
+        responses={200: WachtlijstItemSerializer(many=True), 403: PROBLEM},
+        tags=["werklijsten"],
+    )
+    def get(self, request: Request) -> Response:
+        user = _case_user(request)
+        paginator = Pagination()
+        items = selectors.waiting_lists(user, timezone.localdate())
+        page: list[Any] = paginator.paginate_queryset(items, request, view=self) or []
+        log_waiting_read(user, page, channel=Channel.API)
+        return paginator.get_paginated_response(
+            [
+                {
+                    "traject": str(item.trajectory.uuid),
+                    "persoon": {"naam": item.trajectory.person.full_name},
+                    "verwijzing": referral_representation(item.referral),
+                }
+                for item in page
+            ]
+        )

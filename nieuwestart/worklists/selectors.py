@@ -11,6 +11,9 @@ Rules (issue 4, item 2; DOMAIN.md, "The timeline the partners agreed"):
 - The municipality's central inbox lists the open trajectories of its municipality that have no
   active aftercare coordinator yet, longest waiting first, with whether the information sheet
   was received and acknowledged.
+- The waiting lists ("Wachtlijsten") show the open referrals of the open trajectories the
+  organisation sees, riskiest first (a release without a place first), with care referrals
+  reduced to a signal for readers who do not see care content (`referrals.selectors`).
 - A late deadline escalates after a grace period (working days, `DeadlineConfig`): to the PI's
   staffunctionaris for PI deadlines, to the municipality's aftercare coordinators and process
   directors (the contact point) for municipal deadlines.
@@ -33,6 +36,7 @@ from nieuwestart.access.trajectories import visible_trajectories
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.organisations.models import OrganisationKind
+from nieuwestart.referrals.selectors import WaitingItem, waiting_list
 from nieuwestart.trajectories.models import Assignment, Phase, Trajectory
 
 OPEN = "open"
@@ -273,3 +277,23 @@ def unique_trajectories(items: list[DueItem]) -> list[Trajectory]:
     for item in items:
         seen.setdefault(item.trajectory.pk, item.trajectory)
     return list(seen.values())
+
+
+def waiting_lists(user: User, today: dt.date) -> list[WaitingItem]:
+    """Open referrals of every open trajectory the organisation sees, riskiest first."""
+    if user.organisation_id is None or user.role not in CASE_ROLES:
+        return []
+    return waiting_list(user, today)
+
+
+def waiting_log_groups(items: list[WaitingItem]) -> tuple[list[Trajectory], list[Trajectory]]:
+    """Each trajectory once, for the log: (without care content shown, with care content)."""
+    plain: dict[int, Trajectory] = {}
+    care: dict[int, Trajectory] = {}
+    for item in items:
+        if item.referral.condition == "zorg" and not item.referral.hidden:
+            care.setdefault(item.trajectory.pk, item.trajectory)
+    for item in items:
+        if item.trajectory.pk not in care:
+            plain.setdefault(item.trajectory.pk, item.trajectory)
+    return list(plain.values()), list(care.values())

@@ -40,7 +40,10 @@ TAB_LABELS = {
     "organisatie": gettext_lazy("Voor mijn organisatie"),
     "nieuw": gettext_lazy("Nieuw binnen (nog niet opgepakt)"),
     "escalaties": gettext_lazy("Escalaties"),
+    "wachtlijsten": gettext_lazy("Wachtlijsten"),
 }
+# A waiting-list row shows who, where, the release date and the referral (a basic condition).
+WAITING_CATEGORIES = (*LIST_CATEGORIES, Category.CONDITIONS)
 
 
 def _user(request: HttpRequest) -> User:
@@ -55,6 +58,7 @@ def _tabs(user: User) -> list[str]:
         tabs.append("nieuw")
     if selectors.is_escalation_receiver(user):
         tabs.append("escalaties")
+    tabs.append("wachtlijsten")
     return tabs
 
 
@@ -83,6 +87,18 @@ def home(request: HttpRequest) -> HttpResponse:
         record_list_read(user, [i.trajectory for i in inbox], purpose=PURPOSE, channel=Channel.WEB)
         context.update(page_obj=inbox_page, inbox=inbox)
         return render(request, "worklists/home.html", context)
+    if current == "wachtlijsten":
+        waiting_page = Paginator(selectors.waiting_lists(user, today), PAGE_SIZE).get_page(
+            request.GET.get("pagina")
+        )
+        waiting = list(waiting_page.object_list)
+        log_waiting_read(user, waiting, channel=Channel.WEB)
+        context.update(
+            page_obj=waiting_page,
+            waiting=waiting,
+            at_risk_count=sum(1 for w in waiting if w.referral.assessment.at_risk),
+        )
+        return render(request, "worklists/home.html", context)
     if current == "organisatie":
         items = selectors.due_for_organisation(user, today)
     elif current == "escalaties":
@@ -100,6 +116,19 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context.update(page_obj=page, rows=rows, late_count=sum(1 for r in rows if r.is_late))
     return render(request, "worklists/home.html", context)
+
+
+def log_waiting_read(user: User, items: list[selectors.WaitingItem], *, channel: str) -> None:
+    """One read row per trajectory shown; `zorginhoud` only where care content is shown."""
+    plain, with_care = selectors.waiting_log_groups(items)
+    record_list_read(user, plain, purpose=PURPOSE, channel=channel, categories=WAITING_CATEGORIES)
+    record_list_read(
+        user,
+        with_care,
+        purpose=PURPOSE,
+        channel=channel,
+        categories=(*WAITING_CATEGORIES, Category.CARE_DETAILS),
+    )
 
 
 @login_required

@@ -118,6 +118,7 @@ def test_context_of_the_partial_renders(trajectory, alice):
 def test_work_list_selector_reads_many_trajectories_in_a_fixed_number_of_queries(
     trajectory, alice, django_assert_max_num_queries
 ):
+    from nieuwestart.meetings.models import Meeting, Participant
     from nieuwestart.plans.models import Plan, PlanVersion
     from nieuwestart.trajectories.models import Person, Trajectory
 
@@ -141,12 +142,97 @@ def test_work_list_selector_reads_many_trajectories_in_a_fixed_number_of_queries
         PlanVersion.objects.create(
             plan=plan, number=1, snapshot={}, established_by=alice, established_at=AT
         )
+        held = Meeting.objects.create(
+            trajectory=other, kind="mdo", starts_at=AT, status="gehouden", location="PI"
+        )
+        Participant.objects.create(
+            meeting=held, kind="gedetineerde", name="X", attendance="aanwezig"
+        )
         ids.append(other.pk)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         result = deadlines_for_trajectories(ids, TODAY)
     assert set(result) == set(ids)
     assert all(by_code(result[pk])["plan-vastgesteld"].is_met for pk in ids[1:])
+    assert all(by_code(result[pk])["mdo"].due == dt.date(2026, 12, 17) for pk in ids[1:])
     assert deadlines_for_trajectories([], TODAY) == {}
+
+
+def _hold(trajectory, actor, kind, present, *, day=AT):
+    """Plan and record a meeting through the services; `present`: who was there."""
+    from nieuwestart.meetings.services import (
+        AgendaInput,
+        ParticipantInput,
+        meeting_plan,
+        meeting_record,
+    )
+
+    with time_machine.travel(day, tick=False):
+        meeting = meeting_plan(
+            actor=actor,
+            trajectory=trajectory,
+            kind=kind,
+            starts_at=day,
+            location="PI Almelo, spreekkamer 2",
+            participants=[
+                *(ParticipantInput(kind="professional", user=u) for u in present["users"]),
+                ParticipantInput(kind="gedetineerde"),
+            ],
+            agenda=[AgendaInput(title="Voortgang")],
+        )
+        attendance = {str(p.uuid): "aanwezig" for p in meeting.participants.all()}
+        if not present["detainee"]:
+            detainee = meeting.participants.get(kind="gedetineerde")
+            attendance[str(detainee.uuid)] = "afgemeld"
+        return meeting_record(
+            actor=actor, meeting=meeting, expected_version=1, attendance=attendance, minutes={}
+        )
+
+
+def test_a_held_mdo_is_a_fact_and_a_planned_or_cancelled_one_is_not(trajectory, alice, bob):
+    from nieuwestart.meetings.services import AgendaInput, ParticipantInput, meeting_plan
+
+    assert facts_for(trajectory).mdo_dates == ()
+    meeting_plan(
+        actor=alice,
+        trajectory=trajectory,
+        kind="mdo",
+        starts_at=AT,
+        location="PI Almelo",
+        participants=[ParticipantInput(kind="professional", user=alice)],
+        agenda=[AgendaInput(title="Plan")],
+    )
+    assert facts_for(trajectory).mdo_dates == ()  # planned, not held
+    _hold(trajectory, alice, "mdo", {"users": [alice], "detainee": True})
+    facts = facts_for(trajectory)
+    assert facts.mdo_dates == (TODAY,)
+    assert facts.trajectory_meeting_dates == ()
+    assert facts.probation_met_on is None  # probation was not there
+    spec = by_code(deadlines_for(trajectory, TODAY))["mdo"]
+    assert spec.due == dt.date(2026, 12, 17)  # six weeks after the held MDO
+    assert "Laatst gehouden: 05-11-2026" in spec.explanation
+
+
+def test_probation_and_detainee_present_meets_the_probation_deadline(trajectory, alice, bob):
+    from nieuwestart.trajectories.models import Trajectory
+
+    Trajectory.objects.filter(pk=trajectory.pk).update(judicial_title="vi")
+    _hold(trajectory, alice, "trajectoverleg", {"users": [alice, bob], "detainee": False})
+    assert facts_for(trajectory).probation_met_on is None  # the detainee sent apologies
+    _hold(trajectory, alice, "trajectoverleg", {"users": [bob], "detainee": True})
+    facts = facts_for(trajectory)
+    assert facts.probation_met_on == TODAY
+    assert facts.trajectory_meeting_dates == (TODAY, TODAY)
+    spec = by_code(deadlines_for(trajectory, TODAY))["reclassering-ontmoeting"]
+    assert (spec.status, spec.met_on) == ("gehaald", TODAY)
+
+
+def test_a_held_pre_release_meeting_meets_the_warm_handover(trajectory, alice, carol):
+    assert by_code(deadlines_for(trajectory, TODAY))["voorbereiding-vrijlating"].status == "open"
+    _hold(
+        trajectory, alice, "voorbereiding-vrijlating", {"users": [alice, carol], "detainee": True}
+    )
+    spec = by_code(deadlines_for(trajectory, TODAY))["voorbereiding-vrijlating"]
+    assert (spec.status, spec.met_on) == ("gehaald", TODAY)
 
 
 def test_api_lists_the_deadlines_paginated(api, trajectory, alice):

@@ -50,7 +50,7 @@ def test_a_regular_stay_has_the_agreed_timeline():
     assert result["screening"].days_left == 7
     assert result["screening"].responsible == "inrichting"
     assert result["voor-vrijlating-uitkering"].responsible == "gemeente"
-    assert "nog niet" in result["mdo"].explanation  # meetings are not recorded yet
+    assert "nog geen gehouden overleg" in result["mdo"].explanation
 
 
 def test_deadlines_are_sorted_by_due_date():
@@ -179,7 +179,7 @@ def test_probation_meets_the_detainee_only_when_supervision_follows():
     supervised = dataclasses.replace(REGULAR, judicial_title="vi", probation_involved=True)
     spec = compute(supervised, D(2026, 3, 5))["reclassering-ontmoeting"]
     assert (spec.due, spec.responsible, spec.status) == (D(2026, 12, 15), "reclassering", "open")
-    assert "nog niet" in spec.explanation
+    assert "allebei aanwezig" in spec.explanation
     assert "reclassering-ontmoeting" not in compute(
         dataclasses.replace(REGULAR, judicial_title="vi"), D(2026, 3, 5)
     )
@@ -230,3 +230,45 @@ def test_the_municipality_reacts_within_five_working_days_of_the_sheet():
     met = compute(acked, D(2026, 3, 16))["gemeente-reactie"]
     assert (met.status, met.met_by) == ("gehaald", "Carol")
     assert "gemeente-reactie" not in compute(REGULAR, D(2026, 3, 16))  # nothing sent, nothing due
+
+
+def test_a_held_mdo_starts_the_next_six_weeks():
+    held = dataclasses.replace(REGULAR, mdo_dates=(D(2026, 4, 8),))
+    spec = compute(held, D(2026, 4, 9))["mdo"]
+    assert (spec.due, spec.status) == (D(2026, 5, 20), "open")  # 6 weeks after 8 April
+    assert "Laatst gehouden: 08-04-2026" in spec.explanation
+    late = compute(REGULAR, D(2026, 4, 14))["mdo"]
+    assert (late.due, late.status) == (D(2026, 4, 13), "te-laat")  # none held: 6 weeks from arrival
+
+
+def test_the_last_held_trajectory_meeting_counts():
+    facts = dataclasses.replace(
+        REGULAR,
+        plan_established_at=D(2026, 3, 25),
+        meeting_frequency_weeks=4,
+        trajectory_meeting_dates=(D(2026, 4, 1), D(2026, 4, 20)),
+    )
+    assert compute(facts, D(2026, 4, 21))["trajectoverleg"].due == D(2026, 5, 18)
+
+
+def test_a_held_pre_release_meeting_meets_the_warm_handover():
+    open_spec = compute(REGULAR, D(2026, 10, 1))["voorbereiding-vrijlating"]
+    assert (open_spec.status, open_spec.met_on) == ("open", None)
+    held = dataclasses.replace(REGULAR, pre_release_meeting_on=D(2026, 10, 20))
+    spec = compute(held, D(2026, 11, 10))["voorbereiding-vrijlating"]
+    assert (spec.status, spec.met_on) == ("gehaald", D(2026, 10, 20))
+    late = dataclasses.replace(REGULAR, pre_release_meeting_on=D(2026, 11, 10))
+    assert (
+        "Gehaald na de termijn"
+        in compute(late, D(2026, 11, 10))["voorbereiding-vrijlating"].explanation
+    )
+
+
+def test_probation_meeting_the_detainee_in_a_meeting_meets_the_deadline():
+    supervised = dataclasses.replace(
+        REGULAR, judicial_title="vi", probation_involved=True, probation_met_on=D(2026, 6, 3)
+    )
+    spec = compute(supervised, D(2026, 12, 16))["reclassering-ontmoeting"]
+    assert (spec.status, spec.met_on) == ("gehaald", D(2026, 6, 3))
+    unmet = dataclasses.replace(supervised, probation_met_on=None)
+    assert compute(unmet, D(2026, 12, 16))["reclassering-ontmoeting"].status == "te-laat"

@@ -2,7 +2,7 @@
 
 Rows: (method, url, {persona: status}, body). Everybody who works in case files gets a work
 list (an uninvolved municipality an empty one); the privacy officer, the system account and the
-administrator get 403. The inbox is for municipalities only. "Oppakken" is for the involved
+administrator get 403. The inbox is for municipalities only; the waiting lists are for every case role. "Oppakken" is for the involved
 municipality's coordinator (Carol, who already has the shared trajectory: redirect back);
 other involved partners 403; the uninvolved and non-case roles 404.
 """
@@ -16,6 +16,7 @@ NON_CASE = dict.fromkeys(("priya", "justid", "admin_user"), 403)
 
 API_MATRIX: list[tuple[str, str, dict[str, int], Any]] = [
     ("get", "/api/v1/werklijst", {"anonymous": 401, **CASE, **NON_CASE}, None),
+    ("get", "/api/v1/werklijst/wachtlijsten", {"anonymous": 401, **CASE, **NON_CASE}, None),
     (
         "get",
         "/api/v1/werklijst/nieuw",

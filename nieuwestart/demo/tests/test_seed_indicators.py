@@ -1,0 +1,32 @@
+"""The demo shows the indicators: management of PI Almelo and the chain-wide account see
+figures computed from the demo trajectories; running the seed twice adds nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from nieuwestart.accounts.models import User
+from nieuwestart.demo.seed_indicators import seed_indicators
+from nieuwestart.demo.services import demo_data_load
+from nieuwestart.indicators.models import TrajectoryFact
+from nieuwestart.trajectories.models import Trajectory
+
+
+@pytest.mark.django_db
+def test_seed_indicators_is_idempotent_and_shows_figures(api, settings):
+    settings.NIEUWESTART_DEMO = True
+    demo_data_load(trajectories=80)  # intake, plan and some in detention
+    first = seed_indicators()
+    second = seed_indicators()
+
+    assert first["accounts"] == 2 and second["accounts"] == 0
+    assert TrajectoryFact.objects.count() == Trajectory.objects.count() == first["facts"]
+    assert User.objects.filter(username__in=["mt.almelo", "keten"]).count() == 2
+
+    keten = User.objects.get(username="keten")
+    body = api(keten).get("/api/v1/indicatoren").json()
+    screening = next(r for r in body["results"] if r["code"] == "screening-op-tijd")
+    # Trajectories whose screening term has ended are counted (shown, or withheld when small).
+    assert screening["onderdrukt"] or screening["noemer"] >= 5
+    manager = User.objects.get(username="mt.almelo")
+    assert api(manager).get("/api/v1/indicatoren").status_code == 200

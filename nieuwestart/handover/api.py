@@ -1,0 +1,513 @@
+"""Release and handover in the API (issue 4, item 5), with the foundation's conventions.
+
+- `GET /trajecten/{id}/overdracht`: the checklist before release, the outcome per basic
+  condition at release, the closing. Sends the trajectory's `ETag` (`"<uuid>-<versie>"`).
+- `PUT /trajecten/{id}/overdracht/{basisvoorwaarde}`: confirm or correct one condition before
+  release (`Action.HANDOVER_EDIT`, every partner). Based on `lijstVersie` (body) or `If-Match`
+  `"<uuid>-h<lijstVersie>"`.
+- `POST /trajecten/{id}/vrijlating`: release by hand (`Action.RELEASE`, the PI).
+- `POST /trajecten/{id}/afsluiting`: close (`Action.CLOSE`; only the organisation with
+  casusregie, others get 403 with the reason in Dutch).
+
+Concurrency as in the screening: a write names the version it is based on, as `If-Match` (a
+stale one: 412) or as `versie` in the body (a stale one: 409); without either: 428. Invalid
+input: 400 with every invalid field in `invalidParams`. A release of a released trajectory or
+a close before release: 409. Reads are logged by the chokepoint; writes by the services.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from nieuwestart.access.policy import Action, Category
+from nieuwestart.access.trajectories import access_trajectory
+from nieuwestart.accounts.models import User
+from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
+from nieuwestart.audit.models import Channel
+from nieuwestart.handover import selectors
+from nieuwestart.handover.models import ClosingReason, ConditionState, OutcomeSource
+from nieuwestart.handover.services import NotCaseLead, handover_check_record, trajectory_close
+from nieuwestart.screening.domains import SCHEMA
+from nieuwestart.trajectories.models import JudicialTitle, Phase, Trajectory
+from nieuwestart.trajectories.services import Conflict, ServiceError, trajectory_release
+
+PURPOSE = "overdracht"
+CATEGORIES = (Category.IDENTITY, Category.DETENTION, Category.CONDITIONS)
+PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
+TRAJECTORY_ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-(?P<version>\d+)"')
+LIST_ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-h(?P<version>\d+)"')
+STATE_CONFLICTS = frozenset({"already_released", "not_released", "already_closed", "released"})
+
+
+# Choice sets are documented in the field's text, not as schema enums: enum component names
+# are global and these short names (stand, bron, reden) collide with other apps' enums.
+def _one_of(values: list[str], text: str) -> str:
+    return f"{text}. Een van: " + ", ".join(f"`{v}`" for v in values) + "."
+
+
+def _choice(value: str, allowed: list[str]) -> str:
+    if value not in allowed:
+        raise serializers.ValidationError(
+            "Kies een van: " + ", ".join(allowed) + ".", code="invalid_choice"
+        )
+    return value
+
+
+TITLES = [c for c in JudicialTitle.values if c != JudicialTitle.UNKNOWN]
+CONDITIONS_HELP = _one_of(list(SCHEMA), "Code van de basisvoorwaarde")
+STATES_HELP = _one_of(ConditionState.values, "Stand")
+REASONS_HELP = _one_of(ClosingReason.values, "Reden")
+
+
+# --- Serializers (component names are global: every one starts with Overdracht/Vrijlating/
+# Afsluiting) -------------------------------------------------------------------------------
+
+
+class OverdrachtTermijnSerializer(serializers.Serializer):
+    soort = serializers.CharField(source="code")
+    omschrijving = serializers.CharField(source="label")
+    uiterlijk = serializers.DateField(source="due")
+    status = serializers.CharField()
+
+
+class OverdrachtBasisvoorwaardeSerializer(serializers.Serializer):
+    basisvoorwaarde = serializers.CharField(source="code", help_text=CONDITIONS_HELP)
+    naam = serializers.CharField(source="label")
+    stand = serializers.CharField(source="state", help_text=STATES_HELP)
+    standOmschrijving = serializers.CharField(source="state_label")
+    uitleg = serializers.CharField(source="explanation")
+    toelichting = serializers.CharField(
+        source="note", help_text="De toelichting van de partner die de stand bevestigde."
+    )
+    toelichtingVerborgen = serializers.BooleanField(
+        source="note_hidden",
+        help_text="Er is een toelichting over zorg die uw organisatie niet ziet.",
+    )
+    geregeldDoor = serializers.CharField(source="arranged_by")
+    wiePaktHetOp = serializers.CharField(source="acting_partner_label")
+    hulpvraag = serializers.CharField(source="help_question")
+    bevestigd = serializers.BooleanField(source="confirmed")
+    bevestigdOp = serializers.DateTimeField(source="confirmed_at", allow_null=True)
+    gaatInOp = serializers.DateField(source="in_place_on", allow_null=True)
+    screeningDaarnaGewijzigd = serializers.BooleanField(source="screening_changed_since")
+    termijn = OverdrachtTermijnSerializer(source="deadline", allow_null=True)
+
+
+class OverdrachtUitkomstSerializer(serializers.Serializer):
+    basisvoorwaarde = serializers.CharField(source="code", help_text=CONDITIONS_HELP)
+    naam = serializers.CharField(source="label")
+    uitkomst = serializers.CharField(source="outcome", help_text=STATES_HELP)
+    toelichting = serializers.CharField(source="note")
+    toelichtingVerborgen = serializers.BooleanField(source="note_hidden")
+    bevestigd = serializers.BooleanField(source="confirmed")
+    gaatInOp = serializers.DateField(source="in_place_on", allow_null=True)
+    vrijgelatenOp = serializers.DateField(source="released_on")
+    bron = serializers.CharField(
+        source="source", help_text=_one_of(OutcomeSource.values, "Hoe de vrijlating binnenkwam")
+    )
+    vastgelegdOp = serializers.DateTimeField(source="recorded_at")
+    vastgelegdDoor = serializers.CharField(source="recorded_by")
+
+
+class AfsluitingSerializer(serializers.Serializer):
+    reden = serializers.CharField(help_text=REASONS_HELP)
+    toelichting = serializers.CharField()
+    op = serializers.DateTimeField()
+    door = serializers.CharField()
+    organisatie = serializers.CharField()
+
+
+class OverdrachtSerializer(serializers.Serializer):
+    fase = serializers.ChoiceField(choices=Phase.choices)
+    verwachteEinddatum = serializers.DateField(allow_null=True)
+    einddatum = serializers.DateField(allow_null=True)
+    justitieleTitel = serializers.CharField(
+        help_text=_one_of(JudicialTitle.values, "Justitiële titel na vrijlating")
+    )
+    casusregie = serializers.CharField(help_text="Code van de organisatie met de casusregie.")
+    vrijgelaten = serializers.BooleanField()
+    vrijlatingDichtbij = serializers.BooleanField()
+    versie = serializers.IntegerField(help_text="Versie van het traject (vrijlating, afsluiting).")
+    lijstVersie = serializers.IntegerField(help_text="Versie van de overdrachtslijst.")
+    basisvoorwaarden = OverdrachtBasisvoorwaardeSerializer(many=True)
+    uitkomsten = OverdrachtUitkomstSerializer(many=True)
+    afsluiting = AfsluitingSerializer(allow_null=True)
+
+
+class OverdrachtControleInvoerSerializer(serializers.Serializer):
+    stand = serializers.CharField(help_text=STATES_HELP)
+    toelichting = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    gaatInOp = serializers.DateField(required=False, allow_null=True)
+    lijstVersie = serializers.IntegerField(
+        required=False, min_value=0, help_text="Of If-Match met de ETag van deze lijst."
+    )
+
+    def validate_stand(self, value: str) -> str:
+        return _choice(value, ConditionState.values)
+
+
+class VrijlatingInvoerSerializer(serializers.Serializer):
+    datum = serializers.DateField(help_text="De dag van vrijlating: vandaag of eerder.")
+    justitieleTitel = serializers.CharField(
+        required=False,
+        help_text=_one_of(TITLES, "Verplicht als de titel nog 'onbekend' is"),
+    )
+
+    def validate_justitieleTitel(self, value: str) -> str:
+        return _choice(value, TITLES)
+
+    toelichting = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    versie = serializers.IntegerField(required=False, min_value=0)
+
+
+class AfsluitingInvoerSerializer(serializers.Serializer):
+    reden = serializers.CharField(help_text=REASONS_HELP)
+
+    def validate_reden(self, value: str) -> str:
+        return _choice(value, ClosingReason.values)
+
+    toelichting = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    versie = serializers.IntegerField(required=False, min_value=0)
+
+
+# --- Representation -----------------------------------------------------------------------
+
+
+def handover_representation(trajectory: Trajectory, user: User) -> dict[str, Any]:
+    view = selectors.handover_view(trajectory, user)
+    closure = view.closure
+    data = {
+        "fase": trajectory.phase,
+        "verwachteEinddatum": trajectory.expected_end_date,
+        "einddatum": trajectory.end_date,
+        "justitieleTitel": trajectory.judicial_title,
+        "casusregie": trajectory.case_lead.code,
+        "vrijgelaten": view.released,
+        "vrijlatingDichtbij": view.release_near,
+        "versie": trajectory.version,
+        "lijstVersie": view.version,
+        "basisvoorwaarden": view.items,
+        "uitkomsten": view.outcomes,
+        "afsluiting": {
+            "reden": closure.reason,
+            "toelichting": closure.note,
+            "op": closure.closed_at,
+            "door": closure.closed_by.display_name if closure.closed_by else "",
+            "organisatie": closure.closed_by_organisation.code
+            if closure.closed_by_organisation
+            else "",
+        }
+        if closure
+        else None,
+    }
+    return dict(OverdrachtSerializer(data).data)
+
+
+# --- HTTP helpers ---------------------------------------------------------------------------
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _access(request: Request, traject_id: str, action: Action | None = None) -> Trajectory:
+    return access_trajectory(
+        _user(request),
+        traject_id,
+        purpose=PURPOSE,
+        channel=Channel.API,
+        action=action,
+        categories=CATEGORIES,
+        log_read=action is None,
+    )
+
+
+def trajectory_etag(trajectory: Trajectory) -> str:
+    return f'"{trajectory.uuid}-{trajectory.version}"'
+
+
+def _problem(code: int, detail: str, **kwargs: Any) -> Response:
+    return Response(problem(code, detail, **kwargs), status=code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+class _Refused(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def _expected_version(
+    request: Request,
+    trajectory: Trajectory,
+    body: dict[str, Any],
+    *,
+    pattern: re.Pattern[str],
+    current: int,
+    field: str,
+) -> int:
+    """If-Match (stale: 412 here) or the body's version (stale: 409 from the service)."""
+    if_match = request.headers.get("If-Match", "").strip()
+    if if_match:
+        match = pattern.fullmatch(if_match)
+        if match is None or match["uuid"] != str(trajectory.uuid):
+            raise _Refused(
+                _problem(
+                    412,
+                    "Deze ETag hoort hier niet bij. Haal de overdracht opnieuw op met GET en "
+                    "stuur de ETag die u daarbij krijgt.",
+                )
+            )
+        if int(match["version"]) != current:
+            raise _Refused(
+                _problem(
+                    412,
+                    "Er is intussen iets gewijzigd. Haal de overdracht opnieuw op en probeer "
+                    "het nog eens.",
+                )
+            )
+        return current
+    version = body.get(field)
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise ValidationError({field: ["Vul een heel getal in."]})
+    if version is None:
+        raise _Refused(
+            _problem(
+                428,
+                f"Stuur mee op welke versie uw wijziging is gebaseerd: '{field}' in de inhoud, "
+                "of de ETag in de header If-Match. Zo overschrijft u nooit het werk van een ander.",
+                title="Versie ontbreekt.",
+            )
+        )
+    return int(version)
+
+
+def _validate(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    data = request.data
+    if not isinstance(data, dict):
+        raise ValidationError({"body": ["Stuur een JSON-object."]})
+    serializer = serializer_class(data=data)
+    errors: dict[str, Any] = {}
+    if not serializer.is_valid():
+        errors.update(serializer.errors)
+    for name in sorted(set(data) - set(serializer.fields)):
+        errors[name] = ["Dit veld bestaat hier niet."]
+    if errors:
+        raise ValidationError(errors)
+    return dict(serializer.validated_data)
+
+
+def _service_error(exc: ServiceError) -> Response:
+    if isinstance(exc, Conflict):
+        return _problem(409, exc.message)
+    if isinstance(exc, NotCaseLead):
+        raise PermissionDenied(exc.message)
+    if exc.code in STATE_CONFLICTS:
+        return _problem(409, exc.message)
+    raise ValidationError({exc.field or "body": [ErrorDetail(exc.message, code=exc.code)]})
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="De ETag van GET .../overdracht. Of stuur de versie in de inhoud mee.",
+)
+
+
+# --- Views ----------------------------------------------------------------------------------
+
+
+class OverdrachtView(APIView):
+    @extend_schema(
+        operation_id="overdracht_read",
+        summary="Overdracht en uitkomst bij vrijlating",
+        description=(
+            "Per basisvoorwaarde de stand bij vrijlating (in-orde, geregeld, niet-in-orde) met "
+            "uitleg, wie het regelde en de termijn; na de vrijlating de vastgelegde uitkomst."
+        ),
+        responses={200: OverdrachtSerializer, 404: PROBLEM},
+        tags=["overdracht"],
+    )
+    def get(self, request: Request, traject_id: str) -> Response:
+        trajectory = _access(request, traject_id)
+        response = Response(handover_representation(trajectory, _user(request)))
+        response["ETag"] = trajectory_etag(trajectory)
+        return response
+
+
+class OverdrachtBasisvoorwaardeView(APIView):
+    @extend_schema(
+        operation_id="overdracht_basisvoorwaarde_update",
+        summary="Stand van een basisvoorwaarde bevestigen of aanpassen",
+        description=(
+            "Voor de vrijlating. Een toelichting is nodig, behalve bij 'in-orde'. 'gaatInOp' "
+            "hoort alleen bij 'geregeld'."
+        ),
+        request=OverdrachtControleInvoerSerializer,
+        parameters=[IF_MATCH],
+        responses={
+            200: OverdrachtBasisvoorwaardeSerializer,
+            400: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            409: PROBLEM,
+            412: PROBLEM,
+            428: PROBLEM,
+        },
+        tags=["overdracht"],
+    )
+    def put(self, request: Request, traject_id: str, basisvoorwaarde: str) -> Response:
+        user = _user(request)
+        trajectory = _access(request, traject_id, Action.HANDOVER_EDIT)
+        if basisvoorwaarde not in SCHEMA:
+            return _problem(404, "Deze basisvoorwaarde bestaat niet.")
+        current, _checks = selectors.latest_checks(trajectory)
+        try:
+            body = request.data if isinstance(request.data, dict) else {}
+            version = _expected_version(
+                request, trajectory, body, pattern=LIST_ETAG, current=current, field="lijstVersie"
+            )
+        except _Refused as refused:
+            return refused.response
+        data = _validate(OverdrachtControleInvoerSerializer, request)
+        try:
+            handover_check_record(
+                actor=user,
+                trajectory=trajectory,
+                condition=basisvoorwaarde,
+                state=data["stand"],
+                note=data.get("toelichting", ""),
+                in_place_on=data.get("gaatInOp"),
+                expected_version=version,
+                channel=Channel.API,
+            )
+        except ServiceError as exc:
+            return _service_error(exc)
+        item = next(i for i in selectors.checklist(trajectory, user) if i.code == basisvoorwaarde)
+        response = Response(OverdrachtBasisvoorwaardeSerializer(item).data)
+        response["ETag"] = f'"{trajectory.uuid}-h{current + 1}"'
+        return response
+
+
+class VrijlatingView(APIView):
+    @extend_schema(
+        operation_id="vrijlating_create",
+        summary="Vrijlating met de hand vastleggen",
+        description=(
+            "Als er geen einde-melding van JustID komt. Zet de einddatum, de fase na-detentie "
+            "en de casusregie volgens de regel, en legt de uitkomst per basisvoorwaarde vast."
+        ),
+        request=VrijlatingInvoerSerializer,
+        parameters=[IF_MATCH],
+        responses={
+            200: OverdrachtSerializer,
+            400: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            409: PROBLEM,
+            412: PROBLEM,
+            428: PROBLEM,
+        },
+        tags=["overdracht"],
+    )
+    def post(self, request: Request, traject_id: str) -> Response:
+        user = _user(request)
+        trajectory = _access(request, traject_id, Action.RELEASE)
+        try:
+            body = request.data if isinstance(request.data, dict) else {}
+            version = _expected_version(
+                request,
+                trajectory,
+                body,
+                pattern=TRAJECTORY_ETAG,
+                current=trajectory.version,
+                field="versie",
+            )
+        except _Refused as refused:
+            return refused.response
+        data = _validate(VrijlatingInvoerSerializer, request)
+        try:
+            trajectory = trajectory_release(
+                actor=user,
+                trajectory=trajectory,
+                end_date=data["datum"],
+                judicial_title=data.get("justitieleTitel"),
+                reason=data.get("toelichting", ""),
+                expected_version=version,
+                channel=Channel.API,
+            )
+        except ServiceError as exc:
+            return _service_error(exc)
+        trajectory = Trajectory.objects.select_related("case_lead").get(pk=trajectory.pk)
+        response = Response(handover_representation(trajectory, user))
+        response["ETag"] = trajectory_etag(trajectory)
+        return response
+
+
+class AfsluitingView(APIView):
+    @extend_schema(
+        operation_id="afsluiting_create",
+        summary="Traject afsluiten",
+        description=(
+            "Alleen de organisatie met de casusregie, na de vrijlating (bij overlijden of "
+            "overplaatsing ook eerder). Reden 'anders' vraagt een toelichting."
+        ),
+        request=AfsluitingInvoerSerializer,
+        parameters=[IF_MATCH],
+        responses={
+            200: OverdrachtSerializer,
+            400: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            409: PROBLEM,
+            412: PROBLEM,
+            428: PROBLEM,
+        },
+        tags=["overdracht"],
+    )
+    def post(self, request: Request, traject_id: str) -> Response:
+        user = _user(request)
+        trajectory = _access(request, traject_id, Action.CLOSE)
+        refusal = selectors.close_refusal(trajectory, user)
+        if trajectory.phase == Phase.CLOSED:
+            return _problem(409, refusal)
+        if refusal:
+            raise PermissionDenied(refusal)
+        try:
+            body = request.data if isinstance(request.data, dict) else {}
+            version = _expected_version(
+                request,
+                trajectory,
+                body,
+                pattern=TRAJECTORY_ETAG,
+                current=trajectory.version,
+                field="versie",
+            )
+        except _Refused as refused:
+            return refused.response
+        data = _validate(AfsluitingInvoerSerializer, request)
+        try:
+            trajectory = trajectory_close(
+                actor=user,
+                trajectory=trajectory,
+                reason=data["reden"],
+                note=data.get("toelichting", ""),
+                expected_version=version,
+                channel=Channel.API,
+            )
+        except ServiceError as exc:
+            return _service_error(exc)
+        trajectory = Trajectory.objects.select_related("case_lead").get(pk=trajectory.pk)
+        response = Response(handover_representation(trajectory, user))
+        response["ETag"] = trajectory_etag(trajectory)
+        return response

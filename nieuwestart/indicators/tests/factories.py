@@ -1,0 +1,63 @@
+"""Hand-made indicator facts with known dates (no services: the definitions are tested on the
+facts; test_refresh.py tests that real registrations produce these facts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from django.utils import timezone
+
+from nieuwestart.indicators.models import TrajectoryFact
+from nieuwestart.organisations.models import Organisation
+from nieuwestart.trajectories.models import Person, Trajectory
+
+_numbers = itertools.count(1)
+
+
+def org(code: str) -> Organisation:
+    return Organisation.objects.get(code=code)
+
+
+def fact(
+    *,
+    prison: str = "PI-ALMELO",
+    municipality: str = "GM0153",
+    probation: str | None = None,
+    arrival: dt.date = dt.date(2026, 1, 5),
+    **values: Any,
+) -> TrajectoryFact:
+    n = next(_numbers)
+    pi, gm = org(prison), org(municipality)
+    person = Person.objects.create(
+        bsn=f"{900000000 + n}",
+        given_names="Geheim",
+        surname=f"Persoon{n}",
+        birth_date=dt.date(1990, 1, 1),
+    )
+    trajectory = Trajectory.objects.create(
+        person=person,
+        prison=pi,
+        start_date=arrival,
+        registration_municipality=gm,
+        return_municipality=gm,
+        case_lead=pi,
+        process_lead=gm,
+    )
+    return TrajectoryFact.objects.create(
+        trajectory=trajectory,
+        prison=pi,
+        municipality=gm,
+        municipality_size=gm.size_class or "",
+        probation=org(probation) if probation else None,
+        phase=trajectory.phase,
+        arrival_date=arrival,
+        refreshed_at=timezone.now(),
+        **values,
+    )
+
+
+def many(count: int, **values: Any) -> None:
+    for _ in range(count):
+        fact(**values)
