@@ -16,11 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seeding_referrals_shows_waiting_lists_and_is_idempotent():
-    demo_data_load(trajectories=60)
-    first = seed_referrals()
+    demo_data_load(trajectories=60)  # runs seed_referrals
     count = Referral.objects.count()
-    assert first["referrals"] == count >= 10
-    assert first["trajectories"] >= 8
+    assert count >= 10
+    assert Referral.objects.values("trajectory").distinct().count() >= 8
     kinds = set(Referral.objects.values_list("kind", flat=True))
     assert {"beschermd-wonen", "begeleid-wonen"} & kinds
     assert kinds & {"zorg", "behandeling"}

@@ -1,6 +1,6 @@
 """The notifications page in a real browser, with axe: the header count, reading, all read.
 
-Uses the Playwright fixtures of tests/browser (chromium; skipped without it outside CI).
+Uses the Playwright fixtures of tests/browser/conftest.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import browser, login, page, playwright  # noqa: F401 (fixtures)
+from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser
 PASSWORD = "een-lang-testwachtwoord"  # the personas of conftest.py
@@ -27,7 +27,7 @@ def notified(request, reference_data, settings):
     return trajectory
 
 
-def test_casemanager_reads_her_notifications(page: Page, live_server, notified):  # noqa: F811
+def test_casemanager_reads_her_notifications(page: Page, live_server, notified):
     login(page, live_server, "alice", PASSWORD)
     link = page.get_by_role("link", name="Berichten 2 ongelezen")
     expect(link).to_be_visible()
