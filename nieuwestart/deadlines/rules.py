@@ -26,15 +26,23 @@ The rules, per stable code (the API's `soort`):
   detention).
 - `voorbereiding-vrijlating`: the partners coordinate the warm handover 6 weeks before the
   expected release (the working day on or before; never before the first working day after
-  arrival). Met by the first held meeting of kind `voorbereiding-vrijlating`
-  (`pre_release_meeting_on`). PI.
+  arrival). Met by the first held meeting of kind `voorbereiding-vrijlating` that falls in the
+  pre-release window (`pre_release_met_on`): on or after the release date minus twice the
+  term (default 12 weeks before the release) and on or before the release date. A meeting
+  months earlier coordinated a release that was further away (or has moved since): it does not
+  count, because what must continue or start after the release is agreed close to it
+  (DOMAIN.md, "Before release"). For a short stay the window starts before arrival, so every
+  pre-release meeting during the stay counts. PI.
 - `voor-vrijlating-id`, `-uitkering`, `-huisvesting` (municipality) and `-zorg` (PI): due on the
   release date; met when the screening has that basic condition `in-orde` (when and by whom:
   the last change of that condition).
 - `reclassering-ontmoeting`: only when supervision follows (judicial title conditional release
   or conditional sentence) and probation is involved: probation has met the detainee before the
   release. Met by the first held meeting (any kind) at which a professional of a probation
-  organisation and the detainee were both recorded as present (`probation_met_on`). Probation.
+  organisation and the detainee were both recorded as present, held on or before the release
+  date (the end date, else the expected one; the release day is the last day of detention):
+  a meeting after the release is supervision, not meeting the detainee during detention
+  (`TrajectoryFacts.probation_met_on`). Probation.
 
 Week terms that end on a weekend or holiday move to the next working day (Algemene
 termijnenwet art. 1); "before release" terms move to the working day before.
@@ -144,13 +152,13 @@ class TrajectoryFacts:
     plan_established_at: dt.date | None = None  # the first established version
     plan_established_by: str = ""
     meeting_frequency_weeks: int | None = None
-    # Held meetings (meetings app): the days of held MDOs and trajectory meetings, the first
-    # held pre-release meeting, and the first held meeting where probation and the detainee
-    # were both present.
+    # Held meetings (meetings app), sorted: the days of held MDOs, trajectory meetings and
+    # pre-release meetings, and the days of held meetings where probation and the detainee
+    # were both present. The rules decide which of them count (see the module docstring).
     mdo_dates: tuple[dt.date, ...] = ()
     trajectory_meeting_dates: tuple[dt.date, ...] = ()
-    pre_release_meeting_on: dt.date | None = None
-    probation_met_on: dt.date | None = None
+    pre_release_meeting_dates: tuple[dt.date, ...] = ()
+    probation_met_dates: tuple[dt.date, ...] = ()
     probation_involved: bool = False
     judicial_title: str = "onbekend"
     # Screening domain code (identiteit, huisvesting, inkomen, financien, zorg, ...) -> fact.
@@ -163,6 +171,29 @@ class TrajectoryFacts:
     @property
     def release_date(self) -> dt.date | None:
         return self.end_date or self.expected_end_date
+
+    @property
+    def probation_met_on(self) -> dt.date | None:
+        """The first day probation met the detainee during detention: on or before the
+        release date (all days when there is none yet)."""
+        release = self.release_date
+        return min(
+            (d for d in self.probation_met_dates if release is None or d <= release),
+            default=None,
+        )
+
+
+def pre_release_met_on(
+    facts: TrajectoryFacts, settings: DeadlineSettings = DEFAULTS
+) -> dt.date | None:
+    """The first held pre-release meeting in the window: on or after the release date minus
+    twice `pre_release_weeks`, and on or before the release date. None without a release
+    date."""
+    release = facts.release_date
+    if release is None:
+        return None
+    opens = release - dt.timedelta(weeks=2 * settings.pre_release_weeks)
+    return min((d for d in facts.pre_release_meeting_dates if opens <= d <= release), default=None)
 
 
 @dataclass(frozen=True)
@@ -444,10 +475,11 @@ def deadlines(
         + " "
         + _(
             "Gehaald als een overleg 'Voorbereiding vrijlating' is gehouden en het verslag is "
-            "vastgelegd."
-        ),
+            "vastgelegd, in de %(window)d weken voor de vrijlating."
+        )
+        % {"window": 2 * settings.pre_release_weeks},
         PRISON,
-        met_on=facts.pre_release_meeting_on,
+        met_on=pre_release_met_on(facts, settings),
     )
     before = _("Voor de vrijlating (%(date)s).") % {"date": released_on}
     items = [
@@ -486,7 +518,7 @@ def deadlines(
             _(
                 "Na de vrijlating volgt toezicht: de reclassering ontmoet de gedetineerde tijdens "
                 "de detentie. Gehaald als de reclassering en de gedetineerde allebei aanwezig "
-                "waren bij een gehouden overleg."
+                "waren bij een overleg dat voor of op de dag van de vrijlating is gehouden."
             ),
             PROBATION,
             met_on=facts.probation_met_on,

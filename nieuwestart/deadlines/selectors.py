@@ -117,7 +117,8 @@ class _MeetingFacts:
 
 def _meeting_facts(ids: list[int]) -> dict[int, _MeetingFacts]:
     """Held meetings of many trajectories in one query: the dates per kind, and the dates on
-    which probation and the detainee were both present (probation met the detainee)."""
+    which probation and the detainee were both present (probation met the detainee). All of
+    them: which ones count (before the release, in the pre-release window) is for the rules."""
     present = Participant.objects.filter(meeting=OuterRef("pk"), attendance=Attendance.PRESENT)
     rows = (
         Meeting.objects.filter(trajectory_id__in=ids, status=MeetingStatus.HELD)
@@ -221,8 +222,8 @@ def _facts(trajectory_ids: list[int]) -> dict[int, rules.TrajectoryFacts]:
             meeting_frequency_weeks=frequencies.get(pk),
             mdo_dates=tuple(sorted(held.mdo)),
             trajectory_meeting_dates=tuple(sorted(held.trajectory)),
-            pre_release_meeting_on=min(held.pre_release, default=None),
-            probation_met_on=min(held.probation_met, default=None),
+            pre_release_meeting_dates=tuple(sorted(held.pre_release)),
+            probation_met_dates=tuple(sorted(held.probation_met)),
             probation_involved=pk in with_probation,
             judicial_title=t.judicial_title,
             conditions=conditions.get(pk, {}),

@@ -32,6 +32,7 @@ from nieuwestart.meetings.services import (
     AgendaInput,
     DecisionInput,
     ParticipantInput,
+    may_write_care_minutes,
     meeting_plan,
     meeting_record,
 )
@@ -122,9 +123,12 @@ def _hold(meeting: Meeting, actor: User, index: int, *, decide: bool) -> None:
             and index % 3 == 0
         )
         attendance[str(participant.uuid)] = Attendance.EXCUSED if absent else Attendance.PRESENT
+    # Minutes about care are written only by who may read care content (meetings rule).
+    care_writer = may_write_care_minutes(actor)
     minutes = {
         str(item.uuid): MINUTES[(index + n) % len(MINUTES)]
         for n, item in enumerate(meeting.agenda_items.all())
+        if care_writer or item.domain != "zorg"
     }
     decisions = []
     if decide:

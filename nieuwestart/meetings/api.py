@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -58,6 +60,9 @@ from nieuwestart.plans.models import PlanDomain
 from nieuwestart.trajectories.models import Trajectory
 from nieuwestart.trajectories.services import ServiceError
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 CATEGORIES = [Category.CONTACTS, Category.PLAN]
 ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-o(?P<version>\d+)"')
 PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
@@ -70,6 +75,17 @@ IF_MATCH = OpenApiParameter(
     "stuur `versie` mee.",
 )
 TAGS = ["overleggen"]
+# Dutch messages for a date and time that cannot be read or cannot be converted.
+DATETIME_ERRORS: dict[str, StrOrPromise] = {
+    "invalid": gettext_lazy("Vul een datum en tijd in als 2026-11-19T10:00:00+01:00."),
+    "date": gettext_lazy("Vul een datum met een tijd in, als 2026-11-19T10:00:00+01:00."),
+    "make_aware": gettext_lazy("Deze tijd bestaat niet in de Nederlandse tijdzone."),
+    "overflow": gettext_lazy(
+        "Deze datum kan niet. Vul een datum in als 2026-11-19T10:00:00+01:00."
+    ),
+    "required": gettext_lazy("Vul de datum en de tijd in."),
+    "null": gettext_lazy("Vul de datum en de tijd in."),
+}
 
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -97,7 +113,11 @@ class OverlegAgendapuntSerializer(serializers.Serializer):
         help_text="Zorgtaak van een andere organisatie: de gemeente ziet alleen dat zorg doorloopt."
     )
     verslag = serializers.CharField(
-        allow_null=True, help_text="null als uw organisatie het verslag van dit punt niet ziet."
+        allow_null=True, help_text="null als u het verslag van dit punt niet mag zien."
+    )
+    verslagVerborgen = serializers.BooleanField(
+        help_text="Verslag over zorg dat alleen wie zorginhoud mag zien kan lezen (de "
+        "reclassering, of de organisatie die het schreef). `verslag` is dan null."
     )
 
 
@@ -182,7 +202,10 @@ class AgendapuntInvoerSerializer(serializers.Serializer):
 
 class OverlegInvoerSerializer(serializers.Serializer):
     soort = serializers.ChoiceField(choices=MeetingKind.choices)
-    aanvang = serializers.DateTimeField()
+    aanvang = serializers.DateTimeField(
+        error_messages=DATETIME_ERRORS,
+        help_text="Op of na de startdatum van het traject en hoogstens twee jaar vooruit.",
+    )
     locatie = serializers.CharField(required=False, allow_blank=True, max_length=200)
     onlineLink = serializers.CharField(required=False, allow_blank=True, max_length=500)
     deelnemers = DeelnemerInvoerSerializer(many=True)
@@ -214,7 +237,10 @@ class BesluitInvoerSerializer(serializers.Serializer):
 class VerslagInvoerSerializer(serializers.Serializer):
     versie = serializers.IntegerField(required=False, min_value=0)
     gehoudenOp = serializers.DateTimeField(
-        required=False, help_text="Als het overleg op een ander tijdstip was dan gepland."
+        required=False,
+        error_messages=DATETIME_ERRORS,
+        help_text="Als het overleg op een ander tijdstip was dan gepland. Op of na de "
+        "startdatum van het traject en niet in de toekomst.",
     )
     aanwezigheid = AanwezigheidInvoerSerializer(many=True, required=False)
     verslag = VerslagpuntInvoerSerializer(many=True, required=False)
@@ -263,6 +289,7 @@ def meeting_representation(view: selectors.MeetingView) -> dict[str, Any]:
                 "domein": i.domain,
                 "verborgen": i.hidden,
                 "verslag": i.minutes,
+                "verslagVerborgen": i.minutes_hidden,
             }
             for i in view.agenda
         ],
@@ -325,7 +352,7 @@ def _access(request: Request, traject_id: str, action: Action | None = None) -> 
 def _meeting(trajectory: Trajectory, overleg_id: str) -> Meeting:
     meeting = selectors.get_meeting(trajectory, overleg_id)
     if meeting is None:
-        raise NotFound("Dit overleg bestaat niet bij dit traject.")
+        raise NotFound(_("Dit overleg bestaat niet bij dit traject."))
     return meeting
 
 
@@ -337,13 +364,13 @@ def _problem(code: int, detail: str, title: str | None = None) -> Response:
 
 def _validate(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise ValidationError({"body": ["Stuur een JSON-object."]})
+        raise ValidationError({"body": [_("Stuur een JSON-object.")]})
     serializer = serializer_class(data=data)
     errors: dict[str, Any] = {}
     if not serializer.is_valid():
         errors.update(serializer.errors)
     for name in sorted(set(data) - set(serializer.fields)):
-        errors[name] = ["Dit veld bestaat hier niet."]
+        errors[name] = [_("Dit veld bestaat hier niet.")]
     if errors:
         raise ValidationError(errors)
     return dict(serializer.validated_data)
@@ -357,17 +384,21 @@ def _expected_version(request: Request, meeting: Meeting, body: dict[str, Any]) 
         if match is None or match["uuid"] != str(meeting.uuid):
             return _problem(
                 412,
-                "Deze ETag hoort niet bij dit overleg. Haal het overleg opnieuw op met GET en "
-                "stuur de ETag die u daarbij krijgt.",
+                _(
+                    "Deze ETag hoort niet bij dit overleg. Haal het overleg opnieuw op met GET "
+                    "en stuur de ETag die u daarbij krijgt."
+                ),
             )
         return int(match["version"])
     version = body.get("versie")
     if version is None:
         return _problem(
             428,
-            "Stuur mee op welke versie van het overleg uw wijziging is gebaseerd: de ETag in de "
-            "header If-Match, of 'versie' in de inhoud.",
-            title="Versie van het overleg ontbreekt.",
+            _(
+                "Stuur mee op welke versie van het overleg uw wijziging is gebaseerd: de ETag in "
+                "de header If-Match, of 'versie' in de inhoud."
+            ),
+            title=_("Versie van het overleg ontbreekt."),
         )
     return int(version)
 
@@ -397,7 +428,7 @@ def _participants(rows: list[dict[str, Any]]) -> list[ParticipantInput]:
         if row["soort"] == ParticipantKind.PROFESSIONAL:
             user = users.get(row.get("gebruiker"))  # type: ignore[arg-type]
             if user is None:
-                errors[f"deelnemers.{index}.gebruiker"] = ["Deze persoon kennen we niet."]
+                errors[f"deelnemers.{index}.gebruiker"] = [_("Deze persoon kennen we niet.")]
         result.append(
             ParticipantInput(
                 kind=row["soort"],
@@ -428,8 +459,10 @@ def _agenda(trajectory: Trajectory, rows: list[dict[str, Any]] | None) -> list[A
         found = tasks.get(ref) if source == AgendaSource.TASK else by_key.get(f"{source}:{ref}")
         if found is None:
             errors[f"agenda.{index}.bronId"] = [
-                "Dit staat niet (meer) in het agendavoorstel: een open taak of een termijn die "
-                "eraan komt."
+                _(
+                    "Dit staat niet (meer) in het agendavoorstel: een open taak of een termijn "
+                    "die eraan komt."
+                )
             ]
             continue
         result.append(
@@ -467,13 +500,14 @@ def _decisions(rows: list[dict[str, Any]]) -> list[DecisionInput]:
             organisation = organisations.get(row["organisatie"])
             if organisation is None:
                 errors[f"besluiten.{index}.organisatie"] = [
-                    f"Er is geen organisatie met code '{str(row['organisatie'])[:40]}'."
+                    _("Er is geen organisatie met code '%(code)s'.")
+                    % {"code": str(row["organisatie"])[:40]}
                 ]
         assignee = None
         if row.get("uitvoerder"):
             assignee = users.get(row["uitvoerder"])
             if assignee is None:
-                errors[f"besluiten.{index}.uitvoerder"] = ["Deze persoon kennen we niet."]
+                errors[f"besluiten.{index}.uitvoerder"] = [_("Deze persoon kennen we niet.")]
         result.append(
             DecisionInput(
                 text=row["tekst"],
@@ -490,11 +524,14 @@ def _decisions(rows: list[dict[str, Any]]) -> list[DecisionInput]:
     return result
 
 
-def _api_field(field: str) -> str:
-    """Service field names under a decision, as the API names them."""
+def _api_field(field: str, minutes: list[dict[str, Any]]) -> str:
+    """A service's field name as the API names it: the minutes of an agenda item
+    (`verslag.<agendapunt-id>`) become `verslag.<index>.tekst`, the place in the request."""
     parts = field.split(".")
-    if parts[0] == "besluiten" and len(parts) == 3 and parts[2] == "wie":
-        return f"besluiten.{parts[1]}.organisatie"
+    if parts[0] == "verslag" and len(parts) == 2:
+        for index, row in enumerate(minutes):
+            if str(row["agendapunt"]) == parts[1]:
+                return f"verslag.{index}.tekst"
     return field
 
 
@@ -591,8 +628,10 @@ class OverlegApiView(APIView):
         summary="Eén overleg",
         description=(
             "Met deelnemers en aanwezigheid, agenda, verslag en besluiten. De gemeente ziet een "
-            "agendapunt of besluit over zorg van een andere organisatie alleen als 'Vervolg van "
-            "zorg na detentie', zonder verslag (`verborgen`)."
+            "agendapunt over een zorgtaak van een andere organisatie alleen als 'Vervolg van "
+            "zorg na detentie' (`verborgen`). Het verslag van een agendapunt over zorg en de "
+            "tekst van een besluit over zorg ziet alleen wie zorginhoud mag zien, of de "
+            "organisatie die het schreef (`verslagVerborgen`, besluit `verborgen`)."
         ),
         responses={200: OverlegSerializer, 404: PROBLEM},
         tags=TAGS,
@@ -649,7 +688,8 @@ class OverlegVerslagApiView(APIView):
         except MeetingConflict as exc:
             return _problem(412, exc.message)
         except ServiceError as exc:
-            raise ValidationError({_api_field(exc.field) or "body": [exc.message]}) from exc
+            field = _api_field(exc.field, data.get("verslag", []))
+            raise ValidationError({field or "body": [exc.message]}) from exc
         return _meeting_response(meeting, user)
 
 

@@ -247,6 +247,10 @@ class RecordForm(forms.Form):
                 error_messages={"required": _("Kies of deze persoon er was.")},
             )
         for item in meeting.agenda:
+            if not item.minutes_writable:
+                # Care minutes: only who may read care content writes them (no field, so a
+                # posted value is ignored; the service refuses it as well).
+                continue
             self.fields[f"verslag-{item.uuid}"] = forms.CharField(
                 label=f"{item.number}. {item.title}",
                 required=False,
@@ -288,8 +292,12 @@ class RecordForm(forms.Form):
     def attendance_fields(self) -> list[forms.BoundField]:
         return [self[f"aanwezig-{p.uuid}"] for p in self.meeting.participants]
 
-    def minutes_fields(self) -> list[tuple[AgendaItemView, forms.BoundField]]:
-        return [(i, self[f"verslag-{i.uuid}"]) for i in self.meeting.agenda]
+    def minutes_fields(self) -> list[tuple[AgendaItemView, forms.BoundField | None]]:
+        """Per agenda item its minutes field; None for a care item this user may not write."""
+        return [
+            (i, self[f"verslag-{i.uuid}"] if i.minutes_writable else None)
+            for i in self.meeting.agenda
+        ]
 
     def decision_fields(self) -> list[tuple[int, list[forms.BoundField]]]:
         names = ("tekst", "domein", "wie", "uiterlijk", "agendapunt")
@@ -320,7 +328,9 @@ class RecordForm(forms.Form):
 
     def minutes(self) -> dict[str, str]:
         return {
-            str(i.uuid): self.cleaned_data.get(f"verslag-{i.uuid}", "") for i in self.meeting.agenda
+            str(i.uuid): self.cleaned_data.get(f"verslag-{i.uuid}", "")
+            for i in self.meeting.agenda
+            if i.minutes_writable
         }
 
     def decisions(self) -> list[DecisionInput]:
@@ -354,12 +364,16 @@ class RecordForm(forms.Form):
                 if str(self.cleaned_data.get(f"besluit-{n}-tekst") or "").strip()
             ]
             index = int(parts[1])
-            name = f"besluit-{slots[index]}-{parts[2]}" if index < len(slots) else ""
+            field = {"organisatie": "wie", "uitvoerder": "wie"}.get(parts[2], parts[2])
+            name = f"besluit-{slots[index]}-{field}" if index < len(slots) else ""
             if name in self.fields:
                 self.add_error(name, exc.message)
                 return
         if parts[0] == "gehoudenOp":
             self.add_error("datum", exc.message)
+            return
+        if parts[0] == "verslag" and len(parts) == 2 and f"verslag-{parts[1]}" in self.fields:
+            self.add_error(f"verslag-{parts[1]}", exc.message)
             return
         self.add_error(None, exc.message)
 

@@ -2,12 +2,19 @@
 
 Rule (docs/meetings.md, "Who sees what"): meetings belong to the category `plan`. Every
 involved partner takes part in meetings, so every involved reader sees the date, place, link,
-participants and attendance, the agenda, the decisions and the minutes. One exception, the
-same as in the plan (`plans.sections.care_task_hidden`): a reader who sees the plan only as a
-summary (the municipality, its safety house) sees an agenda item that comes from a care task of
-another organisation as "Vervolg van zorg na detentie", does not see the minutes of that item,
-and sees a care decision of another organisation the same way. Free items and deadlines carry
-no care content by design (the forms say so).
+participants and attendance, the agenda, the decisions and the minutes. Two exceptions:
+
+- Titles, the same as in the plan (`plans.sections.care_task_hidden`): a reader who sees the
+  plan only as a summary (the municipality, its safety house) sees an agenda item that comes
+  from a care task of another organisation as "Vervolg van zorg na detentie".
+- Care content (`zorginhoud`: diagnoses, treatment): the minutes of every agenda item about the
+  basic condition `zorg`, whatever its source (a task, a deadline such as
+  `voor-vrijlating-zorg`), and the text of every decision on `zorg`, are shown only to a reader
+  who sees care content in full (`category_visibility(user, CARE_DETAILS) == FULL`, probation),
+  or whose own organisation wrote them (recorded the meeting; for a decision also the
+  organisation that carries it out). Everyone else (the PI casemanager, the municipality) reads
+  `HIDDEN_CARE_CONTENT` instead. Writing follows reading: see
+  `services.may_write_care_minutes`.
 
 The caller has passed the access chokepoint; these functions do not log.
 """
@@ -22,9 +29,10 @@ from uuid import UUID
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from nieuwestart.access.policy import CASE_ROLES, Action
-from nieuwestart.access.trajectories import may
+from nieuwestart.access.policy import CASE_ROLES, Action, Category, Visibility
+from nieuwestart.access.trajectories import category_visibility, may
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.meetings.agenda import ProposedItem
 from nieuwestart.meetings.models import (
@@ -41,6 +49,11 @@ from nieuwestart.meetings.models import (
 from nieuwestart.plans.models import PlanDomain, PlanTask, PlanTaskStatus
 from nieuwestart.plans.sections import HIDDEN_CARE_TASK, care_task_hidden
 from nieuwestart.trajectories.models import Involvement, Trajectory
+
+# What a reader without full care visibility reads instead of care minutes or a care decision.
+HIDDEN_CARE_CONTENT = gettext_lazy(
+    "Vervolg van zorg na detentie (inhoud alleen voor wie zorginhoud mag zien)"
+)
 
 
 @dataclass(frozen=True)
@@ -75,8 +88,15 @@ class AgendaItemView:
     source_ref: str
     domain: str
     domain_label: str
-    hidden: bool
+    hidden: bool  # the title is hidden (a care task of another organisation)
     minutes: str | None  # None: hidden from this reader
+    minutes_hidden: bool  # care minutes this reader may not read (show HIDDEN_CARE_CONTENT)
+    # May this reader write minutes on this item when recording the meeting?
+    minutes_writable: bool = True
+
+    @property
+    def hidden_minutes_text(self) -> str:
+        return str(HIDDEN_CARE_CONTENT)
 
 
 @dataclass(frozen=True)
@@ -176,8 +196,31 @@ def item_hidden(user: User, source: str, domain: str, organisation_id: int | Non
     return source == AgendaSource.TASK and care_task_hidden(user, domain, organisation_id)
 
 
-def _agenda_view(item: AgendaItem, number: int, user: User) -> AgendaItemView:
+def sees_care_content(user: User) -> bool:
+    """Does this reader see care content (diagnoses, treatment) in full?"""
+    return category_visibility(user, Category.CARE_DETAILS) == Visibility.FULL
+
+
+def care_content_hidden(
+    user: User, domain: str, *organisation_ids: int | None, full: bool | None = None
+) -> bool:
+    """Care content (domain `zorg`) for a reader without full care visibility, unless one of
+    `organisation_ids` (who wrote it, who carries it out) is the reader's own organisation."""
+    if domain != PlanDomain.CARE:
+        return False
+    if full is None:
+        full = sees_care_content(user)
+    if full:
+        return False
+    own = user.organisation_id
+    return own is None or own not in organisation_ids
+
+
+def _agenda_view(
+    item: AgendaItem, number: int, user: User, writer_id: int | None, full: bool
+) -> AgendaItemView:
     hidden = item_hidden(user, item.source, item.domain, item.organisation_id)
+    minutes_hidden = hidden or care_content_hidden(user, item.domain, writer_id, full=full)
     return AgendaItemView(
         uuid=item.uuid,
         number=number,
@@ -188,7 +231,9 @@ def _agenda_view(item: AgendaItem, number: int, user: User) -> AgendaItemView:
         domain=item.domain,
         domain_label=_domain_label(item.domain),
         hidden=hidden,
-        minutes=None if hidden else item.minutes,
+        minutes=None if minutes_hidden else item.minutes,
+        minutes_hidden=minutes_hidden,
+        minutes_writable=full or item.domain != PlanDomain.CARE,
     )
 
 
@@ -206,11 +251,15 @@ def _who(decision: Decision) -> str:
     return by
 
 
-def _decision_view(decision: Decision, user: User) -> DecisionView:
-    hidden = care_task_hidden(user, decision.domain, decision.organisation_id)
+def _decision_view(
+    decision: Decision, user: User, writer_id: int | None, full: bool
+) -> DecisionView:
+    hidden = care_task_hidden(
+        user, decision.domain, decision.organisation_id
+    ) or care_content_hidden(user, decision.domain, writer_id, decision.organisation_id, full=full)
     return DecisionView(
         uuid=decision.uuid,
-        text=str(HIDDEN_CARE_TASK) if hidden else decision.text,
+        text=str(HIDDEN_CARE_CONTENT) if hidden else decision.text,
         hidden=hidden,
         domain=decision.domain,
         domain_label=_domain_label(decision.domain),
@@ -261,9 +310,14 @@ def meeting_view(meeting: Meeting, user: User) -> MeetingView:
         "recorded_by_organisation",
     ).get(pk=meeting.pk)
     participants = [_participant_view(p) for p in meeting.participants.select_related("user")]
-    agenda = [_agenda_view(item, n, user) for n, item in enumerate(meeting.agenda_items.all(), 1)]
+    full = sees_care_content(user)
+    writer_id = meeting.recorded_by_organisation_id
+    agenda = [
+        _agenda_view(item, n, user, writer_id, full)
+        for n, item in enumerate(meeting.agenda_items.all(), 1)
+    ]
     decisions = [
-        _decision_view(d, user)
+        _decision_view(d, user, writer_id, full)
         for d in meeting.decisions.select_related("organisation", "assignee", "agenda_item")
     ]
     return MeetingView(

@@ -10,9 +10,11 @@
 - `meeting_cancel`: a planned meeting does not go ahead, with a reason.
 
 Permissions are checked before, in the access chokepoint (`Action.MEETING_EDIT`). The services
-check the facts: the people are from involved organisations, the online link is https, the
-minutes are recorded once and not before the day of the meeting. A write based on an older
-`version` raises `MeetingConflict`.
+check the facts: the trajectory is not closed, the people are from involved organisations, the
+online link is https, a meeting is planned between the trajectory's start and two years ahead
+and held between the start and today, the minutes are recorded once and not before the day of
+the meeting, and minutes about care are written only by who may read care content
+(`may_write_care_minutes`). A write based on an older `version` raises `MeetingConflict`.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nieuwestart.access.policy import CASE_ROLES, Category
+from nieuwestart.access.policy import CASE_ROLES, Category, Visibility
+from nieuwestart.access.trajectories import category_visibility
 from nieuwestart.accounts.models import User
 from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
@@ -58,12 +61,15 @@ MAX_MINUTES = 10_000
 MAX_ITEMS = 40
 MAX_PARTICIPANTS = 40
 MAX_DECISIONS = 30
+# How far ahead a meeting can be planned (two years, in days).
+MAX_DAYS_AHEAD = 730
 
 __all__ = [
     "AgendaInput",
     "DecisionInput",
     "MeetingConflict",
     "ParticipantInput",
+    "may_write_care_minutes",
     "meeting_cancel",
     "meeting_plan",
     "meeting_record",
@@ -158,6 +164,72 @@ def clean_online_link(value: str) -> str:
             _("Deze link is te lang: maximaal 500 tekens."), field="onlineLink", code="max_length"
         )
     return link
+
+
+def may_write_care_minutes(user: User) -> bool:
+    """Minutes of an agenda item about care (basic condition `zorg`) may hold diagnoses and
+    treatment. Only a user who may read care content in full (`zorginhoud`: probation) writes
+    them; the PI casemanager and the municipality see care content only as a signal, so they
+    could not read back what they wrote (docs/meetings.md, "Who sees what")."""
+    return category_visibility(user, Category.CARE_DETAILS) == Visibility.FULL
+
+
+def _local_day(value: dt.datetime, field_name: str) -> dt.date:
+    """The local date of `value`; a moment so far in the past or future that it cannot be
+    converted is refused like any date outside the bounds."""
+    try:
+        return timezone.localdate(value)
+    except (OverflowError, ValueError) as exc:
+        raise ServiceError(
+            _("Deze datum kan niet. Vul een datum in als 19-11-2026."),
+            field=field_name,
+            code="invalid",
+        ) from exc
+
+
+def check_planned_day(trajectory: Trajectory, day: dt.date, *, field_name: str = "aanvang") -> None:
+    """A meeting is planned on or after the start of the trajectory and at most two years
+    ahead (`MAX_DAYS_AHEAD`)."""
+    if day < trajectory.start_date:
+        raise ServiceError(
+            _(
+                "Deze datum is voor het begin van het traject (%(start)s). Kies een datum op "
+                "of na %(start)s."
+            )
+            % {"start": f"{trajectory.start_date:%d-%m-%Y}"},
+            field=field_name,
+            code="too_early",
+        )
+    latest = timezone.localdate() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    if day > latest:
+        raise ServiceError(
+            _("Deze datum is te ver vooruit. Plan een overleg hoogstens twee jaar vooruit."),
+            field=field_name,
+            code="too_late",
+        )
+
+
+def check_held_day(trajectory: Trajectory, day: dt.date, *, field_name: str = "gehoudenOp") -> None:
+    """A meeting was held on or after the start of the trajectory and not after today."""
+    if day < trajectory.start_date:
+        raise ServiceError(
+            _(
+                "Deze datum is voor het begin van het traject (%(start)s). Vul de dag in "
+                "waarop het overleg echt was."
+            )
+            % {"start": f"{trajectory.start_date:%d-%m-%Y}"},
+            field=field_name,
+            code="too_early",
+        )
+    if day > timezone.localdate():
+        raise ServiceError(
+            _(
+                "Dit overleg is nog niet geweest. U legt het verslag vast op of na de dag van "
+                "het overleg."
+            ),
+            field=field_name,
+            code="not_yet",
+        )
 
 
 def _participants(
@@ -291,6 +363,7 @@ def meeting_plan(
         raise ServiceError(_("Vul de datum en de tijd in."), field="aanvang", code="required")
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at)
+    check_planned_day(trajectory, _local_day(starts_at, "aanvang"))
     location = _clean_text(location, limit=200, field_name="locatie")
     link = clean_online_link(online_link)
     if not location and not link:
@@ -390,8 +463,9 @@ def _decision_rows(
     return rows
 
 
-# plan_task_add's field names, as they appear under a decision.
-_TASK_FIELDS = {"wat": "tekst", "domein": "domein", "organisatie": "wie", "uitvoerder": "wie"}
+# plan_task_add's field names, as they appear under a decision (the API's names: `tekst`,
+# `domein`, `organisatie`, `uitvoerder`; the web form puts the last two on its "wie" field).
+_TASK_FIELDS = {"wat": "tekst"}
 
 
 @transaction.atomic
@@ -413,20 +487,20 @@ def meeting_record(
     Everything is stored together or not at all; afterwards the meeting is read-only.
     """
     meeting = _lock(meeting, expected_version)
+    trajectory = meeting.trajectory
+    if not trajectory.is_open:
+        raise ServiceError(
+            _("Dit traject is afgesloten. U kunt geen verslag meer vastleggen."),
+            field="traject",
+            code="closed",
+        )
     _move(meeting, MeetingStatus.HELD)
     if held_at is not None:
         if timezone.is_naive(held_at):
             held_at = timezone.make_aware(held_at)
         meeting.starts_at = held_at
-    if timezone.localdate(meeting.starts_at) > timezone.localdate():
-        raise ServiceError(
-            _(
-                "Dit overleg is nog niet geweest. U legt het verslag vast op of na de dag van "
-                "het overleg."
-            ),
-            field="gehoudenOp",
-            code="not_yet",
-        )
+    check_held_day(trajectory, _local_day(meeting.starts_at, "gehoudenOp"))
+    care_writer = may_write_care_minutes(actor)
     participants = {str(p.uuid): p for p in meeting.participants.all()}
     items = {str(i.uuid): i for i in meeting.agenda_items.all()}
     for key, value in attendance.items():
@@ -447,11 +521,20 @@ def meeting_record(
             raise ServiceError(
                 _("Dit agendapunt hoort niet bij dit overleg."), field=f"verslag.{key}"
             )
-        item.minutes = _clean_text(text, limit=MAX_MINUTES, field_name=f"verslag.{key}")
+        cleaned = _clean_text(text, limit=MAX_MINUTES, field_name=f"verslag.{key}")
+        if cleaned and item.domain == PlanDomain.CARE and not care_writer:
+            raise ServiceError(
+                _(
+                    "Dit punt gaat over zorg. Alleen wie zorginhoud mag zien, schrijft hier "
+                    "een verslag. Laat dit verslag leeg."
+                ),
+                field=f"verslag.{key}",
+                code="care_minutes",
+            )
+        item.minutes = cleaned
     decision_rows = _decision_rows(meeting, decisions, items)
     Participant.objects.bulk_update(list(participants.values()), ["attendance"])
     AgendaItem.objects.bulk_update(list(items.values()), ["minutes"])
-    trajectory = meeting.trajectory
     for index, decision, item in decision_rows:
         try:
             task: PlanTask = plan_task_add(
@@ -467,7 +550,7 @@ def meeting_record(
                 channel=channel,
             )
         except ServiceError as exc:
-            name = _TASK_FIELDS.get(exc.field, exc.field or "tekst")
+            name = _TASK_FIELDS.get(exc.field or "wat", exc.field)
             raise ServiceError(
                 exc.message, field=f"besluiten.{index}.{name}", code=exc.code
             ) from exc

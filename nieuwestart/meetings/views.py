@@ -131,6 +131,9 @@ def meeting_list(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 def plan(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     user = _user(request)
     trajectory = _access(user, traject_id, action=Action.MEETING_EDIT)
+    if not trajectory.is_open:
+        messages.info(request, _("Dit traject is afgesloten. U kunt geen overleg meer plannen."))
+        return redirect("meetings:list", traject_id=trajectory.uuid)
     items = proposal(trajectory)
     labels = {item.key: selectors.proposal_label(item, user) for item in items}
     people = selectors.people_to_invite(trajectory)
@@ -205,6 +208,7 @@ def detail(request: HttpRequest, traject_id: UUID, overleg_id: UUID) -> HttpResp
             "can_edit": can_edit and meeting.is_planned,
             "can_record": can_edit
             and meeting.is_planned
+            and trajectory.is_open
             and timezone.localdate(meeting.starts_at) <= timezone.localdate(),
             "cancel_form": CancelForm(initial={"versie": meeting.version})
             if can_edit and meeting.is_planned
@@ -305,6 +309,9 @@ def record(request: HttpRequest, traject_id: UUID, overleg_id: UUID) -> HttpResp
                 )
     elif not view.is_planned:
         messages.info(request, _("Het verslag van dit overleg kan niet meer veranderen."))
+        return redirect("meetings:detail", traject_id=trajectory.uuid, overleg_id=meeting.uuid)
+    elif not trajectory.is_open:
+        messages.info(request, _("Dit traject is afgesloten. U kunt geen verslag meer vastleggen."))
         return redirect("meetings:detail", traject_id=trajectory.uuid, overleg_id=meeting.uuid)
     else:
         form = _record_form(request, trajectory, view)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -53,14 +55,14 @@ class BerichtenVraagSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        error_messages={"invalid": "Gebruik ongelezen=true of ongelezen=false."},
+        error_messages={"invalid": gettext_lazy("Gebruik ongelezen=true of ongelezen=false.")},
     )
 
 
 def _case_user(request: Request) -> User:
     user: User = request.user  # type: ignore[assignment]
     if user.role not in CASE_ROLES or user.organisation is None:
-        raise PermissionDenied("Berichten zijn er alleen voor wie in dossiers werkt.")
+        raise PermissionDenied(_("Berichten zijn er alleen voor wie in dossiers werkt."))
     return user
 
 

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from nieuwestart.access.policy import CASE_ROLES
 from nieuwestart.accounts.models import User
@@ -83,9 +84,14 @@ def _store(user: User, candidates: list[sources.Candidate], now: dt.datetime) ->
         for c in candidates
         if c.dedup_key not in known
     ]
-    # ignore_conflicts: a scheduler running at the same moment may have stored the same key.
+    if not new:
+        return 0
+    # ignore_conflicts: a scheduler running at the same moment may have stored the same key
+    # after the check above; its row stays and ours is skipped. Count only the rows this run
+    # created: each new object carries its own uuid (made here, in Python), so the rows with
+    # those uuids are exactly ours, whatever the other scheduler did.
     Notification.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
+    return Notification.objects.filter(uuid__in=[n.uuid for n in new]).count()
 
 
 def notifications_derive(*, today: dt.date, users: QuerySet[User] | None = None) -> tuple[int, int]:
@@ -159,10 +165,10 @@ def notification_mark_read(*, actor: User, notification_uuid: UUID | str) -> Not
     try:
         key = UUID(str(notification_uuid))
     except ValueError as exc:
-        raise NotificationNotFound("Dit bericht bestaat niet (meer).", field="bericht") from exc
+        raise NotificationNotFound(_("Dit bericht bestaat niet (meer)."), field="bericht") from exc
     notification = selectors.notifications_for(actor).filter(uuid=key).first()
     if notification is None:
-        raise NotificationNotFound("Dit bericht bestaat niet (meer).", field="bericht")
+        raise NotificationNotFound(_("Dit bericht bestaat niet (meer)."), field="bericht")
     if notification.read_at is None:
         notification.read_at = timezone.now()
         Notification.objects.filter(pk=notification.pk).update(read_at=notification.read_at)
@@ -181,7 +187,7 @@ def notifications_mark_all_read(*, actor: User) -> int:
 @transaction.atomic
 def notification_preference_set(*, actor: User, digest: str) -> NotificationPreference:
     if digest not in DigestFrequency.values:
-        raise ServiceError("Kies of u een e-mail wilt ontvangen.", field="digest")
+        raise ServiceError(_("Kies of u een e-mail wilt ontvangen."), field="digest")
     preference, _created = NotificationPreference.objects.update_or_create(
         user=actor, defaults={"digest": digest}
     )

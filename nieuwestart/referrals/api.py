@@ -17,6 +17,8 @@ import re
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -147,7 +149,7 @@ class VerwijzingenPaginaSerializer(serializers.Serializer):
     results = VerwijzingSerializer(many=True)
 
 
-def _choice_field(choices: list[str], message: str, **kwargs: Any) -> serializers.CharField:
+def _choice_field(choices: list[str], message: Any, **kwargs: Any) -> serializers.CharField:
     """A code field that lists its codes in the help text (one enum name per choice set is
     kept for the shared sets in settings; these sets are local to referrals)."""
 
@@ -159,10 +161,12 @@ def _choice_field(choices: list[str], message: str, **kwargs: Any) -> serializer
 
 
 class VerwijzingInvoerSerializer(serializers.Serializer):
-    soort = _choice_field(list(ReferralKind.values), "Kies een bestaande soort verwijzing.")
+    soort = _choice_field(
+        list(ReferralKind.values), gettext_lazy("Kies een bestaande soort verwijzing.")
+    )
     basisvoorwaarde = _choice_field(
         list(Condition.values),
-        "Kies een bestaande basisvoorwaarde.",
+        gettext_lazy("Kies een bestaande basisvoorwaarde."),
         required=False,
         allow_blank=True,
     )
@@ -173,7 +177,9 @@ class VerwijzingInvoerSerializer(serializers.Serializer):
     werkelijkeStart = serializers.DateField(required=False, allow_null=True)
     status = _choice_field(
         [s.value for s in CREATE_STATUSES],
-        "Een nieuwe verwijzing is aangemeld, staat op de wachtlijst of is al gestart.",
+        gettext_lazy(
+            "Een nieuwe verwijzing is aangemeld, staat op de wachtlijst of is al gestart."
+        ),
         required=False,
     )
     toelichting = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTE)
@@ -191,7 +197,7 @@ class VerwijzingWijzigingSerializer(serializers.Serializer):
     verwachteStart = serializers.DateField(required=False, allow_null=True)
     werkelijkeStart = serializers.DateField(required=False, allow_null=True)
     status = _choice_field(
-        list(ReferralStatus.values), "Kies een bestaande status.", required=False
+        list(ReferralStatus.values), gettext_lazy("Kies een bestaande status."), required=False
     )
     toelichting = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTE)
 
@@ -281,7 +287,7 @@ def _problem(code: int, detail: str, **extra: Any) -> Response:
 def _body(request: Request) -> dict[str, Any]:
     data = request.data
     if not isinstance(data, dict):
-        raise ValidationError({"body": ["Stuur een JSON-object."]})
+        raise ValidationError({"body": [_("Stuur een JSON-object.")]})
     return dict(data)
 
 
@@ -296,11 +302,13 @@ def _validate(
     for name in sorted(set(data) - set(serializer.fields)):
         if name in ("soort", "basisvoorwaarde"):
             errors[name] = [
-                "De soort verwijzing verandert niet. Trek deze verwijzing in en registreer een "
-                "nieuwe."
+                _(
+                    "De soort verwijzing verandert niet. Trek deze verwijzing in en "
+                    "registreer een nieuwe."
+                )
             ]
         else:
-            errors[name] = ["Dit veld bestaat hier niet."]
+            errors[name] = [_("Dit veld bestaat hier niet.")]
     if errors:
         raise ValidationError(errors)
     return dict(serializer.validated_data)
@@ -323,7 +331,7 @@ def _view(trajectory: Trajectory, user: User, referral: Referral) -> selectors.R
 def _referral(trajectory: Trajectory, verwijzing_id: str) -> Referral:
     referral = selectors.referral_for(trajectory, verwijzing_id)
     if referral is None:
-        raise NotFound("Deze verwijzing bestaat niet.")
+        raise NotFound(_("Deze verwijzing bestaat niet."))
     return referral
 
 
@@ -441,8 +449,10 @@ class VerwijzingApiView(APIView):
             if match is None or match["uuid"] != str(referral.uuid):
                 return _problem(
                     412,
-                    "Deze ETag hoort niet bij deze verwijzing. Haal de verwijzing opnieuw op "
-                    "met GET en stuur de ETag die u daarbij krijgt.",
+                    _(
+                        "Deze ETag hoort niet bij deze verwijzing. Haal de verwijzing opnieuw "
+                        "op met GET en stuur de ETag die u daarbij krijgt."
+                    ),
                 )
             expected = int(match["version"])
         elif "versie" in data:
@@ -451,10 +461,12 @@ class VerwijzingApiView(APIView):
             return Response(
                 problem(
                     428,
-                    "Stuur mee op welke versie van de verwijzing uw wijziging is gebaseerd: de "
-                    "ETag van GET in de header If-Match, of 'versie' in de inhoud. Zo "
-                    "overschrijft u nooit het werk van een ander.",
-                    title="Versie van de verwijzing ontbreekt.",
+                    _(
+                        "Stuur mee op welke versie van de verwijzing uw wijziging is gebaseerd: "
+                        "de ETag van GET in de header If-Match, of 'versie' in de inhoud. Zo "
+                        "overschrijft u nooit het werk van een ander."
+                    ),
+                    title=_("Versie van de verwijzing ontbreekt."),
                 ),
                 status=428,
                 content_type=PROBLEM_CONTENT_TYPE,

@@ -24,6 +24,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nieuwestart.access.policy import Category, Visibility
 from nieuwestart.access.trajectories import category_visibility
@@ -86,8 +87,10 @@ class ReferralConflict(Conflict):
 
     def __init__(self, current: Referral) -> None:
         super().__init__(
-            "Iemand anders heeft deze verwijzing gewijzigd nadat u hem opende. Wat u invulde, "
-            "is niet opgeslagen. Kijk of uw wijziging nog klopt en sla opnieuw op.",
+            _(
+                "Iemand anders heeft deze verwijzing gewijzigd nadat u hem opende. Wat u "
+                "invulde, is niet opgeslagen. Kijk of uw wijziging nog klopt en sla opnieuw op."
+            ),
             code="conflict",
         )
         self.current = current
@@ -99,7 +102,7 @@ def sees_care_content(user: User) -> bool:
 
 
 def _care_refused_message() -> str:
-    return (
+    return _(
         "Bij een verwijzing naar zorg of behandeling vult u de aanbieder en de toelichting "
         "niet in. Dat is zorginhoud: uw organisatie ziet die daarna niet terug. De "
         "reclassering vult ze aan."
@@ -125,7 +128,7 @@ def _log(*, actor: User, referral: Referral, action: str, channel: str, detail: 
 def _require_open(trajectory: Trajectory) -> None:
     if trajectory.phase == Phase.CLOSED:
         raise ServiceError(
-            "Dit traject is afgesloten. U kunt geen verwijzingen meer registreren of wijzigen.",
+            _("Dit traject is afgesloten. U kunt geen verwijzingen meer registreren of wijzigen."),
             code="closed",
         )
 
@@ -134,7 +137,9 @@ def _check_texts(values: dict[str, Any], errors: list[tuple[str, str]]) -> None:
     limits = {"provider": MAX_PROVIDER, "provider_city": MAX_CITY, "note": MAX_NOTE}
     for name, limit in limits.items():
         if len(values.get(name) or "") > limit:
-            errors.append((API_NAMES[name], f"Gebruik hooguit {limit} tekens."))
+            errors.append(
+                (API_NAMES[name], _("Gebruik hooguit %(limit)d tekens.") % {"limit": limit})
+            )
 
 
 @transaction.atomic
@@ -161,20 +166,23 @@ def referral_register(
     provider, provider_city, note = provider.strip(), provider_city.strip(), note.strip()
     errors: list[tuple[str, str]] = []
     if kind not in ReferralKind.values:
-        errors.append(("soort", "Kies een soort verwijzing."))
+        errors.append(("soort", _("Kies een soort verwijzing.")))
     elif kind in CONDITION_OF_KIND:
         if condition and condition != CONDITION_OF_KIND[kind]:
             errors.append(
-                ("basisvoorwaarde", "Bij deze soort verwijzing hoort een andere basisvoorwaarde.")
+                (
+                    "basisvoorwaarde",
+                    _("Bij deze soort verwijzing hoort een andere basisvoorwaarde."),
+                )
             )
         condition = CONDITION_OF_KIND[kind]
     elif condition not in Condition.values:
-        errors.append(("basisvoorwaarde", "Kies voor welke basisvoorwaarde de verwijzing is."))
+        errors.append(("basisvoorwaarde", _("Kies voor welke basisvoorwaarde de verwijzing is.")))
     if status not in CREATE_STATUSES:
         errors.append(
             (
                 waiting.STATUS,
-                "Een nieuwe verwijzing is aangemeld, staat op de wachtlijst of is al gestart.",
+                _("Een nieuwe verwijzing is aangemeld, staat op de wachtlijst of is al gestart."),
             )
         )
     is_care = condition == Condition.CARE
@@ -184,7 +192,7 @@ def referral_register(
         if note:
             errors.append(("toelichting", _care_refused_message()))
     elif not provider and not is_care:
-        errors.append(("aanbieder", "Vul in naar welke aanbieder of organisatie u verwijst."))
+        errors.append(("aanbieder", _("Vul in naar welke aanbieder of organisatie u verwijst.")))
     _check_texts({"provider": provider, "provider_city": provider_city, "note": note}, errors)
     errors += waiting.validate(
         status=status,
@@ -192,6 +200,7 @@ def referral_register(
         expected_start=expected_start,
         actual_start=actual_start,
         today=today,
+        trajectory_start=trajectory.start_date,
     )
     if errors:
         raise ReferralInvalid(errors)
@@ -229,7 +238,7 @@ def _lock(trajectory: Trajectory, referral_id: UUID | str) -> Referral:
         .first()
     )
     if referral is None:
-        raise ServiceError("Deze verwijzing bestaat niet.", code="not_found")
+        raise ServiceError(_("Deze verwijzing bestaat niet."), code="not_found")
     return referral
 
 
@@ -261,12 +270,14 @@ def referral_update(
             errors.append(
                 (
                     API_NAMES[name],
-                    "De soort verwijzing verandert niet. Trek deze verwijzing in en "
-                    "registreer een nieuwe.",
+                    _(
+                        "De soort verwijzing verandert niet. Trek deze verwijzing in en "
+                        "registreer een nieuwe."
+                    ),
                 )
             )
         else:
-            errors.append((API_NAMES.get(name, name), "Dit veld bestaat hier niet."))
+            errors.append((API_NAMES.get(name, name), _("Dit veld bestaat hier niet.")))
     values = {name: changes[name] for name in EDITABLE if name in changes}
     for name in CARE_CONTENT_FIELDS:
         if isinstance(values.get(name), str):
@@ -278,18 +289,23 @@ def referral_update(
                 break
     new_status = values.get("status", referral.status)
     if new_status not in ReferralStatus.values:
-        errors.append((waiting.STATUS, "Kies een status."))
+        errors.append((waiting.STATUS, _("Kies een status.")))
     elif new_status != referral.status and new_status not in TRANSITIONS[referral.status]:
         errors.append(
             (
                 waiting.STATUS,
-                f"Een verwijzing met status '{referral.get_status_display().lower()}' kan "
-                f"niet meer veranderen in '{ReferralStatus(new_status).label.lower()}'. "
-                "Registreer zo nodig een nieuwe verwijzing.",
+                _(
+                    "Een verwijzing met status '%(old)s' kan niet meer veranderen in "
+                    "'%(new)s'. Registreer zo nodig een nieuwe verwijzing."
+                )
+                % {
+                    "old": str(referral.get_status_display()).lower(),
+                    "new": str(ReferralStatus(new_status).label).lower(),
+                },
             )
         )
     if not referral.is_care and "provider" in values and not values["provider"]:
-        errors.append(("aanbieder", "Vul in naar welke aanbieder of organisatie u verwijst."))
+        errors.append(("aanbieder", _("Vul in naar welke aanbieder of organisatie u verwijst.")))
     _check_texts(values, errors)
     merged = {name: values.get(name, getattr(referral, name)) for name in EDITABLE}
     errors += waiting.validate(
@@ -298,6 +314,7 @@ def referral_update(
         expected_start=merged["expected_start"],
         actual_start=merged["actual_start"],
         today=today,
+        trajectory_start=trajectory.start_date,
     )
     if errors:
         raise ReferralInvalid(errors)

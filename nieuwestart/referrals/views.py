@@ -2,7 +2,8 @@
 
 Views translate HTTP only: access through the chokepoint (`Action.REFERRAL_EDIT`), changes
 through services, reads through selectors. A form page shows the person's name and the referral,
-so opening it is logged as a read, with `zorginhoud` only when the form shows care content.
+so every render (the first view, a form with errors, a conflict) is logged as a read, with
+`zorginhoud` only when the page shows care content.
 After a conflict the page comes back with the user's input and the referral as it is now.
 """
 
@@ -92,8 +93,6 @@ def _add_errors(form: Any, exc: ServiceError) -> None:
 def create(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     user = _user(request)
     trajectory = _access(user, traject_id)
-    if request.method == "GET":
-        _log_read(user, trajectory, care=False)
     care_hidden = not sees_care_content(user)
     form = ReferralCreateForm(request.POST or None, care_help=care_hidden, initial=today_initial())
     if request.method == "POST" and form.is_valid():
@@ -107,6 +106,8 @@ def create(request: HttpRequest, traject_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("De verwijzing is geregistreerd."))
             return redirect(_back(trajectory))
+    # Every page shown (the empty form, or the form with errors) shows the person's name.
+    _log_read(user, trajectory, care=False)
     return render(
         request,
         "referrals/form.html",
@@ -140,8 +141,6 @@ def edit(request: HttpRequest, traject_id: UUID, verwijzing_id: UUID) -> HttpRes
     trajectory = _access(user, traject_id)
     referral = _referral(trajectory, verwijzing_id)
     content_visible = not referral.is_care or sees_care_content(user)
-    if request.method == "GET":
-        _log_read(user, trajectory, care=referral.is_care and content_visible)
     form = ReferralEditForm(
         request.POST or None,
         referral=referral,
@@ -171,6 +170,9 @@ def edit(request: HttpRequest, traject_id: UUID, verwijzing_id: UUID) -> HttpRes
             messages.success(request, _("De verwijzing is opgeslagen."))
             return redirect(_back(trajectory))
     view = selectors.referral_view(referral, trajectory, user, timezone.localdate())
+    # Every page shown (first view, errors, conflict) shows the person and the referral as
+    # saved; a care referral's provider and note only to a full care reader, logged as such.
+    _log_read(user, trajectory, care=selectors.shows_care_content([view]))
     return render(
         request,
         "referrals/form.html",

@@ -14,7 +14,10 @@ tot een jaar", so people leave prison to family or the homeless shelter):
      provider and update the referral.
   4. `lang-wachten`: waiting for LONG_WAIT_DAYS (13 weeks) or longer.
 - A referral that started, was rejected or was withdrawn signals nothing.
-- Dates are checked here too (`validate`), so the web form and the API say the same thing.
+- Dates are checked here too (`validate`), so the web form and the API say the same thing:
+  referred on not in the future and not more than a year before the trajectory (detention)
+  started; an expected or actual start not before the referral and not more than 3 years
+  after it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,12 @@ from nieuwestart.referrals.models import OPEN_STATUSES, ReferralKind, ReferralSt
 
 RELEASE_NEAR_DAYS = 42
 LONG_WAIT_DAYS = 91
+# Sanity limits on the dates (a typing error such as 0001-01-01 or 9999-12-31 is refused):
+# a referral may be made before detention starts (e.g. by probation during a pre-trial
+# period), but not more than a year before; a place or a start more than three years after the
+# referral is not a waiting list but a mistake.
+REFERRED_BEFORE_START_DAYS = 365
+MAX_START_AFTER_REFERRAL_DAYS = 3 * 365 + 1
 
 RELEASED_WITHOUT_PLACE = "vrijgelaten-zonder-plek"
 NO_PLACE_AT_RELEASE = "dreigt-vrijlating-zonder-plek"
@@ -188,10 +197,18 @@ def validate(
     expected_start: dt.date | None,
     actual_start: dt.date | None,
     today: dt.date,
+    trajectory_start: dt.date | None,
 ) -> list[tuple[str, str]]:
-    """Every problem at once, as (field, message in plain Dutch)."""
+    """Every problem at once, as (field, message in plain Dutch).
+
+    `trajectory_start` is the start of the trajectory (of the detention): a referral is not
+    dated more than `REFERRED_BEFORE_START_DAYS` before it. Dates are compared by subtraction,
+    so extreme dates (year 1, year 9999) never overflow.
+    """
     errors: list[tuple[str, str]] = []
+    referred_on_ok = True
     if referred_on > today:
+        referred_on_ok = False
         errors.append(
             (
                 REFERRED_ON,
@@ -200,9 +217,38 @@ def validate(
                 ),
             )
         )
+    elif (
+        trajectory_start is not None
+        and (trajectory_start - referred_on).days > REFERRED_BEFORE_START_DAYS
+    ):
+        referred_on_ok = False
+        errors.append(
+            (
+                REFERRED_ON,
+                _(
+                    "Deze datum ligt meer dan een jaar vóór het begin van de detentie "
+                    "(%(start)s). Vul de datum in waarop de aanmelding is gedaan."
+                )
+                % {"start": _day(trajectory_start)},
+            )
+        )
     if expected_start is not None and expected_start < referred_on:
         errors.append(
             (EXPECTED_START, _("De verwachte start kan niet vóór de datum van aanmelding liggen."))
+        )
+    elif (
+        expected_start is not None
+        and referred_on_ok
+        and (expected_start - referred_on).days > MAX_START_AFTER_REFERRAL_DAYS
+    ):
+        errors.append(
+            (
+                EXPECTED_START,
+                _(
+                    "De verwachte start ligt meer dan 3 jaar na de aanmelding. Kijk of de datum "
+                    "klopt. Weet de aanbieder het nog niet? Laat dit veld dan leeg."
+                ),
+            )
         )
     if actual_start is not None:
         if status != ReferralStatus.STARTED:
@@ -229,6 +275,16 @@ def validate(
                     _(
                         "Deze datum ligt in de toekomst. Is de start nog niet geweest? Vul dan "
                         "de verwachte start in."
+                    ),
+                )
+            )
+        elif referred_on_ok and (actual_start - referred_on).days > MAX_START_AFTER_REFERRAL_DAYS:
+            errors.append(
+                (
+                    ACTUAL_START,
+                    _(
+                        "De werkelijke start ligt meer dan 3 jaar na de aanmelding. Kijk of de "
+                        "datum klopt."
                     ),
                 )
             )

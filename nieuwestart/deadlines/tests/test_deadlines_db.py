@@ -227,12 +227,39 @@ def test_probation_and_detainee_present_meets_the_probation_deadline(trajectory,
 
 
 def test_a_held_pre_release_meeting_meets_the_warm_handover(trajectory, alice, carol):
+    # Expected release 15 March 2027: the window opens 12 weeks before, on 21 December 2026.
     assert by_code(deadlines_for(trajectory, TODAY))["voorbereiding-vrijlating"].status == "open"
     _hold(
         trajectory, alice, "voorbereiding-vrijlating", {"users": [alice, carol], "detainee": True}
     )
-    spec = by_code(deadlines_for(trajectory, TODAY))["voorbereiding-vrijlating"]
-    assert (spec.status, spec.met_on) == ("gehaald", TODAY)
+    early = by_code(deadlines_for(trajectory, TODAY))["voorbereiding-vrijlating"]
+    assert (early.status, early.met_on) == ("open", None)  # 5 November: months too early
+    in_window = dt.datetime(2027, 1, 20, 10, 0, tzinfo=dt.UTC)
+    _hold(
+        trajectory,
+        alice,
+        "voorbereiding-vrijlating",
+        {"users": [alice, carol], "detainee": True},
+        day=in_window,
+    )
+    assert facts_for(trajectory).pre_release_meeting_dates == (TODAY, dt.date(2027, 1, 20))
+    spec = by_code(deadlines_for(trajectory, dt.date(2027, 1, 21)))["voorbereiding-vrijlating"]
+    assert (spec.status, spec.met_on) == ("gehaald", dt.date(2027, 1, 20))
+
+
+def test_probation_meeting_the_detainee_after_the_release_does_not_count(trajectory, alice, bob):
+    from nieuwestart.trajectories.models import Trajectory
+
+    Trajectory.objects.filter(pk=trajectory.pk).update(
+        judicial_title="vi", end_date=dt.date(2026, 11, 20), phase="na-detentie"
+    )
+    after = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+    _hold(trajectory, alice, "trajectoverleg", {"users": [bob], "detainee": True}, day=after)
+    facts = facts_for(trajectory)
+    assert facts.probation_met_dates == (dt.date(2026, 11, 23),)
+    assert facts.probation_met_on is None
+    spec = by_code(deadlines_for(trajectory, dt.date(2026, 11, 24)))["reclassering-ontmoeting"]
+    assert (spec.status, spec.met_on) == ("te-laat", None)
 
 
 def test_api_lists_the_deadlines_paginated(api, trajectory, alice):

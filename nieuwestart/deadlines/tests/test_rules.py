@@ -254,21 +254,85 @@ def test_the_last_held_trajectory_meeting_counts():
 def test_a_held_pre_release_meeting_meets_the_warm_handover():
     open_spec = compute(REGULAR, D(2026, 10, 1))["voorbereiding-vrijlating"]
     assert (open_spec.status, open_spec.met_on) == ("open", None)
-    held = dataclasses.replace(REGULAR, pre_release_meeting_on=D(2026, 10, 20))
+    held = dataclasses.replace(REGULAR, pre_release_meeting_dates=(D(2026, 10, 20),))
     spec = compute(held, D(2026, 11, 10))["voorbereiding-vrijlating"]
     assert (spec.status, spec.met_on) == ("gehaald", D(2026, 10, 20))
-    late = dataclasses.replace(REGULAR, pre_release_meeting_on=D(2026, 11, 10))
+    assert "in de 12 weken voor de vrijlating" in spec.explanation
+    late = dataclasses.replace(REGULAR, pre_release_meeting_dates=(D(2026, 11, 10),))
     assert (
         "Gehaald na de termijn"
         in compute(late, D(2026, 11, 10))["voorbereiding-vrijlating"].explanation
     )
 
 
+def test_a_pre_release_meeting_months_before_the_window_does_not_count():
+    # Release 15 December 2026: the window opens 12 weeks before, on 22 September 2026.
+    early = dataclasses.replace(REGULAR, pre_release_meeting_dates=(D(2026, 6, 10),))
+    spec = compute(early, D(2026, 11, 4))["voorbereiding-vrijlating"]
+    assert (spec.due, spec.status, spec.met_on) == (D(2026, 11, 3), "te-laat", None)
+    on_opening = dataclasses.replace(
+        REGULAR, pre_release_meeting_dates=(D(2026, 6, 10), D(2026, 9, 22))
+    )
+    assert compute(on_opening, D(2026, 11, 4))["voorbereiding-vrijlating"].met_on == D(2026, 9, 22)
+    day_before = dataclasses.replace(REGULAR, pre_release_meeting_dates=(D(2026, 9, 21),))
+    assert compute(day_before, D(2026, 11, 4))["voorbereiding-vrijlating"].met_on is None
+
+
+def test_a_pre_release_meeting_counts_again_only_after_the_release_moves_closer():
+    held = dataclasses.replace(REGULAR, pre_release_meeting_dates=(D(2026, 11, 1),))
+    assert compute(held, D(2026, 11, 4))["voorbereiding-vrijlating"].status == "gehaald"
+    postponed = dataclasses.replace(held, expected_end_date=D(2027, 6, 15))
+    spec = compute(postponed, D(2026, 11, 4))["voorbereiding-vrijlating"]
+    assert (spec.status, spec.met_on) == ("open", None)  # coordinate again near the new date
+
+
+def test_a_pre_release_meeting_after_the_release_does_not_count():
+    released = dataclasses.replace(
+        REGULAR,
+        end_date=D(2026, 12, 15),
+        phase="na-detentie",
+        pre_release_meeting_dates=(D(2026, 12, 16),),
+    )
+    spec = compute(released, D(2026, 12, 20))["voorbereiding-vrijlating"]
+    assert (spec.status, spec.met_on) == ("te-laat", None)
+
+
+def test_a_short_stay_counts_every_pre_release_meeting_during_the_stay():
+    short = TrajectoryFacts(
+        start_date=D(2026, 3, 2),
+        expected_end_date=D(2026, 4, 10),
+        phase="detentie",
+        pre_release_meeting_dates=(D(2026, 3, 4),),
+    )
+    assert compute(short, D(2026, 3, 5))["voorbereiding-vrijlating"].met_on == D(2026, 3, 4)
+
+
 def test_probation_meeting_the_detainee_in_a_meeting_meets_the_deadline():
     supervised = dataclasses.replace(
-        REGULAR, judicial_title="vi", probation_involved=True, probation_met_on=D(2026, 6, 3)
+        REGULAR, judicial_title="vi", probation_involved=True, probation_met_dates=(D(2026, 6, 3),)
     )
     spec = compute(supervised, D(2026, 12, 16))["reclassering-ontmoeting"]
     assert (spec.status, spec.met_on) == ("gehaald", D(2026, 6, 3))
-    unmet = dataclasses.replace(supervised, probation_met_on=None)
+    unmet = dataclasses.replace(supervised, probation_met_dates=())
     assert compute(unmet, D(2026, 12, 16))["reclassering-ontmoeting"].status == "te-laat"
+
+
+def test_probation_meeting_the_detainee_after_the_release_does_not_count():
+    released = dataclasses.replace(
+        REGULAR,
+        judicial_title="vi",
+        probation_involved=True,
+        end_date=D(2026, 12, 10),  # released before the expected date
+        phase="na-detentie",
+        probation_met_dates=(D(2026, 12, 14),),
+    )
+    assert released.probation_met_on is None
+    spec = compute(released, D(2026, 12, 16))["reclassering-ontmoeting"]
+    assert (spec.due, spec.status, spec.met_on) == (D(2026, 12, 10), "te-laat", None)
+    on_the_day = dataclasses.replace(released, probation_met_dates=(D(2026, 12, 10),))
+    spec = compute(on_the_day, D(2026, 12, 16))["reclassering-ontmoeting"]
+    assert (spec.status, spec.met_on) == ("gehaald", D(2026, 12, 10))
+    before_and_after = dataclasses.replace(
+        released, probation_met_dates=(D(2026, 11, 2), D(2026, 12, 14))
+    )
+    assert before_and_after.probation_met_on == D(2026, 11, 2)

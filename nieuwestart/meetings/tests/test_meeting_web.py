@@ -241,10 +241,13 @@ def test_a_municipality_does_not_see_the_care_content_of_another_organisation(
         assert "GGZ-behandeling" not in page
         assert "medicatie" not in page
         assert "Vervolg van zorg na detentie" in page
-    assert "Dit punt gaat over zorg" in web(carol).get(base).content.decode()
+    assert "inhoud alleen voor wie zorginhoud mag zien" in web(carol).get(base).content.decode()
+    # The PI sees the plan in full, so the task's title, but care content only as a signal.
     alice_page = web(alice).get(base).content.decode()
     assert "GGZ-behandeling bij Mediant loopt door" in alice_page
-    assert "medicatie aangepast" in alice_page
+    assert "medicatie aangepast" not in alice_page
+    assert "inhoud alleen voor wie zorginhoud mag zien" in alice_page
+    assert "medicatie aangepast" in web(bob).get(base).content.decode()
     care_item.refresh_from_db()
     assert care_item.title == "GGZ-behandeling bij Mediant loopt door"  # stored as written
     assert "Huur wordt doorbetaald." in web(carol).get(base).content.decode()

@@ -229,7 +229,7 @@ def test_a_wrong_decision_stores_nothing_at_all(trajectory, alice, bob, dave):
                 DecisionInput(text="Door een onbetrokken gemeente", assignee=dave),
             ],
         )
-    assert caught.value.field == "besluiten.1.wie"
+    assert caught.value.field == "besluiten.1.uitvoerder"
     meeting.refresh_from_db()
     assert meeting.status == "gepland"
     assert not PlanTask.objects.exists()

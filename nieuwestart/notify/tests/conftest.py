@@ -11,7 +11,9 @@ is the staffunctionaris of PI Almelo; Dave (Amsterdam) is not involved.
 
 from __future__ import annotations
 
+import gettext as gettext_module
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -38,3 +40,39 @@ def mail_server_down(settings: Any, closed_port: int) -> None:
             "OPTIONS": {"host": "127.0.0.1", "port": closed_port, "timeout": 2},
         }
     }
+
+
+MARK = "[vertaald] "
+
+
+class _MarkingTranslation(gettext_module.NullTranslations):
+    """A 'language' that prefixes every translated message: an unmarked message was not
+    wrapped in gettext and would stay Dutch in the English interface."""
+
+    def gettext(self, message: str) -> str:
+        return MARK + message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return MARK + (singular if n == 1 else plural)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return MARK + message
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return MARK + (singular if n == 1 else plural)
+
+    def to_language(self) -> str:
+        return "nl"
+
+
+@pytest.fixture
+def marked_translation(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Every language (also the one a request activates) becomes the marking translation."""
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    marker = _MarkingTranslation()
+    monkeypatch.setattr(trans_real, "translation", lambda language: marker)
+    translation.activate("en")
+    yield MARK
+    translation.deactivate()

@@ -209,3 +209,29 @@ def test_the_e_mail_preference_is_saved(web, alice):
     html = client.get("/berichten/").content.decode()
     assert re.search(r'<input[^>]*value="uit"[^>]*checked', html)
     assert not re.search(r'<input[^>]*value="dagelijks"[^>]*checked', html)
+
+
+# --- Messages a user reads are translatable (Dutch msgids) --------------------------------------
+
+
+def test_service_and_api_messages_are_translatable(marked_translation, api, alice, priya):
+    import uuid
+
+    from nieuwestart.notify import services
+    from nieuwestart.trajectories.services import ServiceError
+
+    with pytest.raises(services.NotificationNotFound) as missing:
+        services.notification_mark_read(actor=alice, notification_uuid=uuid.uuid4())
+    with pytest.raises(services.NotificationNotFound) as garbage:
+        services.notification_mark_read(actor=alice, notification_uuid="geen-uuid")
+    with pytest.raises(ServiceError) as preference:
+        services.notification_preference_set(actor=alice, digest="elk-uur")
+    for exc in (missing, garbage, preference):
+        assert exc.value.message.startswith(marked_translation), exc.value.message
+
+    response = api(alice).get("/api/v1/berichten?ongelezen=misschien")
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["reason"].startswith(marked_translation)
+    response = api(priya).get("/api/v1/berichten")
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith(marked_translation)

@@ -20,12 +20,12 @@ INVOLVED = ("alice", "mia", "bob", "carol")
 HOUSING_API = {
     "soort": "begeleid-wonen",
     "aanbieder": "Stichting Domus Twente",
-    "aangemeldOp": "2025-01-06",
+    "aangemeldOp": "2026-11-02",  # the shared trajectory's start date
 }
 HOUSING_WEB = {
     "soort": "begeleid-wonen",
     "aanbieder": "Stichting Domus Twente",
-    "aangemeldOp": "2025-01-06",
+    "aangemeldOp": "2026-11-02",  # the shared trajectory's start date
     "status": "aangemeld",
 }
 

@@ -4,6 +4,7 @@ trajectory (conftest.py) started on 2 November 2026 and expects release on 15 Ma
 from __future__ import annotations
 
 import datetime as dt
+import gettext as gettext_module
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -33,3 +34,39 @@ def refer(trajectory: Any) -> Callable[..., Any]:
         )
 
     return make
+
+
+MARK = "[vertaald] "
+
+
+class _MarkingTranslation(gettext_module.NullTranslations):
+    """A 'language' that prefixes every translated message: an unmarked message was not
+    wrapped in gettext and would stay Dutch in the English interface."""
+
+    def gettext(self, message: str) -> str:
+        return MARK + message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return MARK + (singular if n == 1 else plural)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return MARK + message
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return MARK + (singular if n == 1 else plural)
+
+    def to_language(self) -> str:
+        return "nl"
+
+
+@pytest.fixture
+def marked_translation(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Every language (also the one a request activates) becomes the marking translation."""
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    marker = _MarkingTranslation()
+    monkeypatch.setattr(trans_real, "translation", lambda language: marker)
+    translation.activate("en")
+    yield MARK
+    translation.deactivate()

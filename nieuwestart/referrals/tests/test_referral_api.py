@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from nieuwestart.referrals.models import Referral
+
 pytestmark = pytest.mark.django_db
 
 
@@ -165,3 +167,42 @@ def test_referral_of_another_trajectory_is_not_found(
     )
     referral = refer(alice, on=other)
     assert api(alice).get(url(trajectory, referral)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("fields", "name", "reason"),
+    [
+        (
+            {"aangemeldOp": "0001-01-01"},
+            "aangemeldOp",
+            "meer dan een jaar vóór het begin van de detentie",
+        ),
+        (
+            {"aangemeldOp": "2026-11-10", "verwachteStart": "9999-12-31"},
+            "verwachteStart",
+            "meer dan 3 jaar na de aanmelding",
+        ),
+    ],
+)
+def test_impossible_dates_are_refused_per_field(api, alice, trajectory, fields, name, reason):
+    response = api(alice).post(
+        url(trajectory),
+        {"soort": "begeleid-wonen", "aanbieder": "Stichting Domus Twente", **fields},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    params = {p["name"]: p["reason"] for p in response.json()["invalidParams"]}
+    assert list(params) == [name]
+    assert reason in params[name]
+    assert not Referral.objects.exists()
+
+
+def test_impossible_expected_start_is_refused_on_patch(api, alice, trajectory, refer):
+    referral = refer(alice)
+    response = api(alice).patch(
+        url(trajectory, referral), {"versie": 1, "verwachteStart": "9999-12-31"}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert [p["name"] for p in response.json()["invalidParams"]] == ["verwachteStart"]
+    referral.refresh_from_db()
+    assert referral.expected_start is None

@@ -154,3 +154,96 @@ def test_municipality_cannot_write_care_provider_through_the_api(api, carol, tra
     assert response.status_code == 400
     names = [p["name"] for p in response.json()["invalidParams"]]
     assert names == ["aanbieder"]
+
+
+# --- Every page that shows personal data is logged, also after a failed POST -------------------
+
+
+def _reads(user, trajectory):
+    return list(
+        ProcessingLogEntry.objects.filter(
+            user=user,
+            action="raadplegen",
+            purpose="verwijzingen",
+            trajectory_uuid=trajectory.uuid,
+        ).order_by("pk")
+    )
+
+
+def test_create_form_with_errors_is_logged_as_a_read(client, settings, bob, trajectory):
+    settings.REQUIRE_SECOND_FACTOR = False
+    client.force_login(bob)
+    before = len(_reads(bob, trajectory))
+    response = client.post(
+        f"/trajecten/{trajectory.uuid}/verwijzingen/nieuw", {"soort": "begeleid-wonen"}
+    )
+    assert response.status_code == 200
+    assert trajectory.person.full_name in response.content.decode()
+    reads = _reads(bob, trajectory)
+    assert len(reads) == before + 1
+    assert set(reads[-1].category_list) == {"identiteit", "basisvoorwaarden"}
+
+
+def test_edit_form_with_errors_is_logged_with_care_content_for_probation(
+    client, settings, bob, trajectory, referrals
+):
+    care, _housing = referrals
+    settings.REQUIRE_SECOND_FACTOR = False
+    client.force_login(bob)
+    before = len(_reads(bob, trajectory))
+    response = client.post(
+        f"/trajecten/{trajectory.uuid}/verwijzingen/{care.uuid}",
+        {"status": "aangemeld", "aangemeldOp": "geen datum", "versie": "1"},
+    )
+    assert response.status_code == 200
+    assert PROVIDER in response.content.decode()
+    reads = _reads(bob, trajectory)
+    assert len(reads) == before + 1
+    assert "zorginhoud" in reads[-1].category_list
+
+
+def _conflict(client, settings, user, trajectory, care):
+    from nieuwestart.referrals.services import referral_update
+
+    referral_update(
+        actor=user,
+        trajectory=trajectory,
+        referral_id=care.uuid,
+        expected_version=1,
+        changes={"expected_start": dt.date(2027, 5, 1)},
+    )
+    settings.REQUIRE_SECOND_FACTOR = False
+    client.force_login(user)
+    return client.post(
+        f"/trajecten/{trajectory.uuid}/verwijzingen/{care.uuid}",
+        {"status": "aangemeld", "aangemeldOp": "2026-11-09", "versie": "1"},
+    )
+
+
+def test_conflict_page_showing_care_content_is_logged_as_care_read(
+    client, settings, bob, trajectory, referrals
+):
+    care, _housing = referrals
+    before = len(_reads(bob, trajectory))
+    response = _conflict(client, settings, bob, trajectory, care)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Uw wijziging is niet opgeslagen" in html
+    assert PROVIDER in html
+    reads = _reads(bob, trajectory)
+    assert len(reads) == before + 1
+    assert set(reads[-1].category_list) == {"identiteit", "basisvoorwaarden", "zorginhoud"}
+
+
+def test_conflict_page_for_a_signal_reader_is_logged_without_care_content(
+    client, settings, carol, trajectory, referrals
+):
+    care, _housing = referrals
+    before = len(_reads(carol, trajectory))
+    response = _conflict(client, settings, carol, trajectory, care)
+    html = response.content.decode()
+    assert "Uw wijziging is niet opgeslagen" in html
+    assert PROVIDER not in html
+    reads = _reads(carol, trajectory)
+    assert len(reads) == before + 1
+    assert "zorginhoud" not in reads[-1].category_list

@@ -177,3 +177,33 @@ def test_housing_without_provider_is_refused_by_the_form(logged_in, alice, traje
     )
     assert "Vul in naar welke aanbieder of organisatie u verwijst." in response.content.decode()
     assert not Referral.objects.exists()
+
+
+def test_impossible_dates_show_a_dutch_error_at_each_field(logged_in, alice, trajectory):
+    response = logged_in(alice).post(
+        f"/trajecten/{trajectory.uuid}/verwijzingen/nieuw",
+        {
+            "soort": "begeleid-wonen",
+            "aanbieder": "Stichting Domus",
+            "aangemeldOp": "0001-01-01",
+            "status": "aangemeld",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "meer dan een jaar vóór het begin van de detentie" in form.errors["aangemeldOp"][0]
+
+    response = logged_in(alice).post(
+        f"/trajecten/{trajectory.uuid}/verwijzingen/nieuw",
+        {
+            "soort": "begeleid-wonen",
+            "aanbieder": "Stichting Domus",
+            "aangemeldOp": "2026-11-10",
+            "status": "aangemeld",
+            "verwachteStart": "9999-12-31",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "meer dan 3 jaar na de aanmelding" in form.errors["verwachteStart"][0]
+    assert not Referral.objects.exists()

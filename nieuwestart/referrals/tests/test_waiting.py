@@ -135,6 +135,7 @@ def validate(**overrides: object) -> list[tuple[str, str]]:
         "expected_start": None,
         "actual_start": None,
         "today": TODAY,
+        "trajectory_start": dt.date(2026, 11, 2),
     }
     base.update(overrides)
     return waiting.validate(**base)  # type: ignore[arg-type]
@@ -175,3 +176,36 @@ def test_all_problems_at_once():
         actual_start=TODAY,
     )
     assert [f for f, _ in errors] == ["aangemeldOp", "verwachteStart", "werkelijkeStart"]
+
+
+def test_referred_on_at_most_a_year_before_the_detention_started():
+    start = dt.date(2026, 11, 2)
+    assert validate(referred_on=start - dt.timedelta(days=365)) == []
+    errors = dict(validate(referred_on=start - dt.timedelta(days=366)))
+    message = errors["aangemeldOp"]
+    assert "meer dan een jaar vóór het begin van de detentie (2 november 2026)" in message
+    assert "aangemeldOp" in dict(validate(referred_on=dt.date(1, 1, 1)))
+
+
+def test_a_typing_error_in_the_year_gives_one_message_not_two():
+    errors = validate(referred_on=dt.date(1, 1, 1), expected_start=dt.date(2027, 2, 1))
+    assert [f for f, _ in errors] == ["aangemeldOp"]
+
+
+def test_starts_at_most_three_years_after_the_referral():
+    referred = dt.date(2026, 11, 9)
+    limit = referred + dt.timedelta(days=waiting.MAX_START_AFTER_REFERRAL_DAYS)
+    assert validate(expected_start=limit) == []
+    errors = dict(validate(expected_start=limit + dt.timedelta(days=1)))
+    assert "meer dan 3 jaar na de aanmelding" in errors["verwachteStart"]
+    assert "verwachteStart" in dict(validate(expected_start=dt.date(9999, 12, 31)))
+    # An actual start that far after the referral (and not in the future) is a mistake too.
+    errors = dict(
+        validate(
+            referred_on=dt.date(2023, 1, 1),
+            trajectory_start=dt.date(2023, 1, 1),
+            status="gestart",
+            actual_start=dt.date(2026, 11, 1),
+        )
+    )
+    assert "meer dan 3 jaar na de aanmelding" in errors["werkelijkeStart"]
