@@ -24,6 +24,8 @@ from nieuwestart.demo.seed_indicators import seed_indicators
 from nieuwestart.demo.seed_meetings import demo_meetings_load
 from nieuwestart.demo.seed_notify import seed_notifications
 from nieuwestart.demo.seed_referrals import seed_referrals
+from nieuwestart.handover.models import ClosingReason
+from nieuwestart.handover.services import trajectory_close
 from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.infosheet.services import infosheet_acknowledge, infosheet_send
 from nieuwestart.organisations.models import Organisation, OrganisationKind
@@ -509,14 +511,16 @@ def _develop(
         channel=Channel.SYSTEM,
     )
     if phase == Phase.CLOSED:
-        lead_user = User.objects.filter(organisation=trajectory.case_lead).first() or actor
-        trajectory_transition(
-            actor=lead_user,
-            trajectory=trajectory,
-            to_phase=Phase.CLOSED,
-            reason="Nazorg afgerond",
-            channel=Channel.SYSTEM,
-        )
+        # Only the organisation with casusregie closes (handover.services.trajectory_close);
+        # where the demo has no user there, the trajectory stays in na-detentie.
+        lead_user = User.objects.filter(organisation=trajectory.case_lead).first()
+        if lead_user is not None:
+            trajectory_close(
+                actor=lead_user,
+                trajectory=trajectory,
+                reason=ClosingReason.AFTERCARE_DONE,
+                channel=Channel.SYSTEM,
+            )
 
 
 # --- Screening, plan and information sheet (issue 3) -----------------------------------------

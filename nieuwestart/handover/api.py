@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, PermissionDenied, ValidationError
@@ -56,7 +57,8 @@ def _one_of(values: list[str], text: str) -> str:
 def _choice(value: str, allowed: list[str]) -> str:
     if value not in allowed:
         raise serializers.ValidationError(
-            "Kies een van: " + ", ".join(allowed) + ".", code="invalid_choice"
+            _("Kies een van: %(choices)s.") % {"choices": ", ".join(allowed)},
+            code="invalid_choice",
         )
     return value
 
@@ -119,7 +121,12 @@ class OverdrachtUitkomstSerializer(serializers.Serializer):
 
 class AfsluitingSerializer(serializers.Serializer):
     reden = serializers.CharField(help_text=REASONS_HELP)
-    toelichting = serializers.CharField()
+    toelichting = serializers.CharField(
+        help_text="Alleen voor de organisatie die het traject afsloot; anders leeg."
+    )
+    toelichtingVerborgen = serializers.BooleanField(
+        help_text="Er is een toelichting die alleen de organisatie die afsloot ziet."
+    )
     op = serializers.DateTimeField()
     door = serializers.CharField()
     organisatie = serializers.CharField()
@@ -198,7 +205,8 @@ def handover_representation(trajectory: Trajectory, user: User) -> dict[str, Any
         "uitkomsten": view.outcomes,
         "afsluiting": {
             "reden": closure.reason,
-            "toelichting": closure.note,
+            "toelichting": view.closure_note,
+            "toelichtingVerborgen": view.closure_note_hidden,
             "op": closure.closed_at,
             "door": closure.closed_by.display_name if closure.closed_by else "",
             "organisatie": closure.closed_by_organisation.code
@@ -262,29 +270,37 @@ def _expected_version(
             raise _Refused(
                 _problem(
                     412,
-                    "Deze ETag hoort hier niet bij. Haal de overdracht opnieuw op met GET en "
-                    "stuur de ETag die u daarbij krijgt.",
+                    _(
+                        "Deze ETag hoort hier niet bij. Haal de overdracht opnieuw op met GET "
+                        "en stuur de ETag die u daarbij krijgt."
+                    ),
                 )
             )
         if int(match["version"]) != current:
             raise _Refused(
                 _problem(
                     412,
-                    "Er is intussen iets gewijzigd. Haal de overdracht opnieuw op en probeer "
-                    "het nog eens.",
+                    _(
+                        "Er is intussen iets gewijzigd. Haal de overdracht opnieuw op en "
+                        "probeer het nog eens."
+                    ),
                 )
             )
         return current
     version = body.get(field)
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        raise ValidationError({field: ["Vul een heel getal in."]})
+        raise ValidationError({field: [_("Vul een heel getal in.")]})
     if version is None:
         raise _Refused(
             _problem(
                 428,
-                f"Stuur mee op welke versie uw wijziging is gebaseerd: '{field}' in de inhoud, "
-                "of de ETag in de header If-Match. Zo overschrijft u nooit het werk van een ander.",
-                title="Versie ontbreekt.",
+                _(
+                    "Stuur mee op welke versie uw wijziging is gebaseerd: '%(field)s' in de "
+                    "inhoud, of de ETag in de header If-Match. Zo overschrijft u nooit het werk "
+                    "van een ander."
+                )
+                % {"field": field},
+                title=_("Versie ontbreekt."),
             )
         )
     return int(version)
@@ -293,13 +309,13 @@ def _expected_version(
 def _validate(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
     data = request.data
     if not isinstance(data, dict):
-        raise ValidationError({"body": ["Stuur een JSON-object."]})
+        raise ValidationError({"body": [_("Stuur een JSON-object.")]})
     serializer = serializer_class(data=data)
     errors: dict[str, Any] = {}
     if not serializer.is_valid():
         errors.update(serializer.errors)
     for name in sorted(set(data) - set(serializer.fields)):
-        errors[name] = ["Dit veld bestaat hier niet."]
+        errors[name] = [_("Dit veld bestaat hier niet.")]
     if errors:
         raise ValidationError(errors)
     return dict(serializer.validated_data)
@@ -370,7 +386,7 @@ class OverdrachtBasisvoorwaardeView(APIView):
         user = _user(request)
         trajectory = _access(request, traject_id, Action.HANDOVER_EDIT)
         if basisvoorwaarde not in SCHEMA:
-            return _problem(404, "Deze basisvoorwaarde bestaat niet.")
+            return _problem(404, _("Deze basisvoorwaarde bestaat niet."))
         current, _checks = selectors.latest_checks(trajectory)
         try:
             body = request.data if isinstance(request.data, dict) else {}

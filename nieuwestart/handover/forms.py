@@ -110,6 +110,10 @@ class CloseForm(forms.Form):
         required=False,
         max_length=MAX_NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Nodig bij 'Anders'."),
+        help_text=_(
+            "Nodig bij 'Anders'. Alleen uw eigen organisatie ziet deze toelichting; de andere "
+            "partners zien de reden. Schrijf hier geen zorginhoud, zoals een diagnose of "
+            "behandeling."
+        ),
     )
     versie = _version_field()

@@ -4,10 +4,14 @@ Stable interface:
 
 - `checklist(trajectory, user, with_deadlines=True) -> list[ConditionItem]`: the state of each
   basic condition (the screening's domains, in their order), derived by `checklist.derive`.
-  The care condition's help question and notes follow the screening's rule
-  (`care_question_visible`): the PI and probation read them, the municipality reads only its
-  own notes. A fixed number of queries.
+  The care condition's help question follows the screening's rule (`care_question_visible`:
+  the PI and probation). A partner's note on the care condition may name care content
+  (zorginhoud), so it is read in full only by who sees `zorginhoud` in full (probation) and by
+  the organisation that wrote it; the PI casemanager and the municipality see that there is a
+  note (`note_hidden`), as a signal. A fixed number of queries.
 - `handover_view(trajectory, user) -> HandoverView`: checklist, outcomes at release, closing.
+  The closing note is read only by the organisation that closed (`closure_note_visible`); every
+  partner reads the reason.
 - `outcomes_for(trajectory, user) -> list[OutcomeItem]`: the outcome per condition at release.
 - `outcomes_at_release(trajectories=None, released_from=None, released_to=None)
   -> list[OutcomeCount]`: per condition, how many released people had it in order, arranged,
@@ -29,8 +33,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nieuwestart.access.policy import Action
-from nieuwestart.access.trajectories import may
+from nieuwestart.access.policy import Action, Category, Visibility
+from nieuwestart.access.trajectories import category_visibility, may
 from nieuwestart.accounts.models import User
 from nieuwestart.deadlines.models import DeadlineConfig
 from nieuwestart.deadlines.selectors import DeadlineView, deadlines_for
@@ -118,6 +122,8 @@ class HandoverView:
     items: list[ConditionItem]
     outcomes: list[OutcomeItem]
     closure: Closure | None
+    closure_note: str  # the closing note, as far as the reader may see it
+    closure_note_hidden: bool  # a closing note of another organisation
 
     @property
     def counts(self) -> dict[str, int]:
@@ -137,13 +143,24 @@ def _name(user: User | None, organisation: Any) -> str:
 
 
 def _note_visible(code: str, organisation_id: int | None, user: User | None) -> bool:
-    """A note on care may name care content: like the care help question (PI, probation),
-    plus the organisation that wrote it."""
+    """A note on care may name care content (zorginhoud): only who sees that category in full
+    (probation) reads it, plus the organisation that wrote it. The PI sees care content as a
+    signal only (docs/access-policy.md), so the PI casemanager reads another partner's care
+    note no more than the municipality does."""
     if code != CARE or user is None:
         return True
-    if care_question_visible(user):
+    if category_visibility(user, Category.CARE_DETAILS) == Visibility.FULL:
         return True
     return organisation_id is not None and organisation_id == user.organisation_id
+
+
+def closure_note_visible(closure: Closure, user: User) -> bool:
+    """The closing note is for the organisation that closed (it held casusregie): the note is
+    free text about the person. Every partner reads the reason."""
+    return (
+        closure.closed_by_organisation_id is not None
+        and closure.closed_by_organisation_id == user.organisation_id
+    )
 
 
 def is_released(trajectory: Trajectory) -> bool:
@@ -323,15 +340,21 @@ def outcomes_at_release(
 def handover_view(trajectory: Trajectory, user: User) -> HandoverView:
     version, _checks = latest_checks(trajectory)
     released = is_released(trajectory)
+    closure = (
+        Closure.objects.filter(trajectory=trajectory)
+        .select_related("closed_by", "closed_by_organisation")
+        .first()
+    )
+    note_ok = closure is not None and closure_note_visible(closure, user)
     return HandoverView(
         released=released,
         release_near=release_near(trajectory),
         version=version,
         items=checklist(trajectory, user),
         outcomes=outcomes_for(trajectory, user) if released else [],
-        closure=Closure.objects.filter(trajectory=trajectory)
-        .select_related("closed_by", "closed_by_organisation")
-        .first(),
+        closure=closure,
+        closure_note=closure.note if closure is not None and note_ok else "",
+        closure_note_hidden=closure is not None and bool(closure.note) and not note_ok,
     )
 
 

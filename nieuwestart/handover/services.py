@@ -5,12 +5,16 @@ Rules (issue 4, item 5):
   basic condition. A note is needed unless the state is `in-orde`: what is arranged, or what is
   missing. `gaat in op` only belongs to `geregeld`. After release the checklist is frozen: the
   outcome at release is a fact for the indicators.
-- At release (`trajectories.signals.trajectory_released`, from the `einde` notification, the
-  release form or the phase screen) the checklist is stored as one `ReleaseOutcome` per
+- At release (`trajectories.signals.trajectory_released`, from the `einde` notification or
+  the release form and API) the checklist is stored as one `ReleaseOutcome` per
   condition, in the release's transaction. Once per trajectory: a second call adds nothing.
 - Only the organisation that holds casusregie closes the trajectory, after release, with a
   reason (`anders` needs a note). Death and transfer (`overleden`, `overgeplaatst`) may close
-  a trajectory before release too, as the phase table allows.
+  a trajectory before release too, as the phase table allows. This is the only way to close:
+  the phase screen (`trajectory_transition`) refuses `afgesloten`.
+- The history, which every partner reads, gets the reason's label only. The note may be
+  personal (and must hold no care content): it stays on the `Closure` row, which only the
+  closing organisation reads (`selectors.closure_note_visible`).
 Permission to call a service is checked before, in the access chokepoint; the services check
 the facts and write the history and the processing log in the same transaction.
 """
@@ -22,6 +26,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nieuwestart.access.policy import Category
 from nieuwestart.accounts.models import User
@@ -40,7 +45,7 @@ from nieuwestart.handover.selectors import checklist, latest_checks
 from nieuwestart.screening.domains import SCHEMA
 from nieuwestart.trajectories.models import Phase, Trajectory
 from nieuwestart.trajectories.phases import can_transition
-from nieuwestart.trajectories.services import Conflict, ServiceError, trajectory_transition
+from nieuwestart.trajectories.services import Conflict, ServiceError, trajectory_close_phase
 
 PURPOSE_CHECK = "overdracht vastleggen"
 PURPOSE_OUTCOME = "uitkomst bij vrijlating vastleggen"
@@ -89,17 +94,17 @@ def handover_check_record(
 ) -> HandoverCheck:
     """Confirm or correct the state of one basic condition before release."""
     if condition not in SCHEMA:
-        raise ServiceError("Deze basisvoorwaarde bestaat niet.", field="basisvoorwaarde")
+        raise ServiceError(_("Deze basisvoorwaarde bestaat niet."), field="basisvoorwaarde")
     if state not in ConditionState.values:
         raise ServiceError(
-            "Kies: in orde, geregeld of niet in orde.", field="stand", code="required"
+            _("Kies: in orde, geregeld of niet in orde."), field="stand", code="required"
         )
     note = note.strip()
     if state != ConditionState.IN_ORDER and not note:
         raise ServiceError(
-            "Schrijf kort op wat er geregeld is."
+            _("Schrijf kort op wat er geregeld is.")
             if state == ConditionState.ARRANGED
-            else "Schrijf kort op wat er nog niet in orde is.",
+            else _("Schrijf kort op wat er nog niet in orde is."),
             field="toelichting",
             code="required",
         )
@@ -109,8 +114,10 @@ def handover_check_record(
     locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     if locked.phase in (Phase.AFTER_RELEASE, Phase.CLOSED):
         raise ServiceError(
-            "De persoon is al vrijgelaten. De uitkomst bij vrijlating ligt vast en kan niet "
-            "meer veranderen.",
+            _(
+                "De persoon is al vrijgelaten. De uitkomst bij vrijlating ligt vast en kan niet "
+                "meer veranderen."
+            ),
             field="stand",
             code="released",
         )
@@ -118,8 +125,10 @@ def handover_check_record(
     handover = Handover.objects.select_for_update().get(pk=handover.pk)
     if expected_version is not None and handover.version != expected_version:
         raise Conflict(
-            "Iemand anders heeft de overdrachtslijst net gewijzigd. Bekijk de nieuwe stand en "
-            "sla opnieuw op.",
+            _(
+                "Iemand anders heeft de overdrachtslijst net gewijzigd. Bekijk de nieuwe stand "
+                "en sla opnieuw op."
+            ),
             code="conflict",
         )
     assert actor.organisation is not None  # only involved case roles get here
@@ -218,44 +227,51 @@ def trajectory_close(
     )
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
-            "Iemand anders heeft dit traject net gewijzigd. Bekijk de nieuwe gegevens en "
-            "probeer het opnieuw.",
+            _(
+                "Iemand anders heeft dit traject net gewijzigd. Bekijk de nieuwe gegevens en "
+                "probeer het opnieuw."
+            ),
             code="conflict",
         )
     if locked.phase == Phase.CLOSED:
-        raise ServiceError("Dit traject is al afgesloten.", field="fase", code="already_closed")
+        raise ServiceError(_("Dit traject is al afgesloten."), field="fase", code="already_closed")
     if actor.organisation_id != locked.case_lead_id:
         raise NotCaseLead(
-            f"Alleen {locked.case_lead.name} kan dit traject afsluiten: die organisatie heeft "
-            "nu de casusregie. Vraag hen het traject af te sluiten.",
+            _(
+                "Alleen %(lead)s kan dit traject afsluiten: die organisatie heeft nu de "
+                "casusregie. Vraag hen het traject af te sluiten."
+            )
+            % {"lead": locked.case_lead.name},
             field="casusregie",
             code="not_case_lead",
         )
     if reason not in ClosingReason.values:
         raise ServiceError(
-            "Kies waarom het traject stopt.",
+            _("Kies waarom het traject stopt."),
             field="reden",
             code="required" if not reason else "invalid",
         )
     if reason == ClosingReason.OTHER and not note:
         raise ServiceError(
-            "Schrijf kort op waarom het traject stopt.", field="toelichting", code="required"
+            _("Schrijf kort op waarom het traject stopt."), field="toelichting", code="required"
         )
     if locked.phase != Phase.AFTER_RELEASE and not (
         reason in CLOSE_BEFORE_RELEASE and can_transition(locked.phase, Phase.CLOSED)
     ):
         raise ServiceError(
-            "Een traject sluit u af na de vrijlating. Is de persoon vrij? Leg dan eerst de "
-            "vrijlating vast.",
+            _(
+                "Een traject sluit u af na de vrijlating. Is de persoon vrij? Leg dan eerst de "
+                "vrijlating vast."
+            ),
             field="fase",
             code="not_released",
         )
-    label = str(ClosingReason(reason).label)
-    closed = trajectory_transition(
+    # The history gets the reason's label only; the note stays on the Closure row (see the
+    # module docstring).
+    closed = trajectory_close_phase(
         actor=actor,
         trajectory=locked,
-        to_phase=Phase.CLOSED,
-        reason=f"{label}: {note}" if note else label,
+        reason_label=str(ClosingReason(reason).label),
         channel=channel,
     )
     assert actor.organisation is not None

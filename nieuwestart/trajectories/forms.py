@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nieuwestart.accounts.models import User
 from nieuwestart.organisations.models import Organisation, OrganisationKind
-from nieuwestart.trajectories.models import JudicialTitle, Phase
-from nieuwestart.trajectories.phases import ALLOWED_TRANSITIONS
+from nieuwestart.trajectories.models import Phase
+from nieuwestart.trajectories.phases import phase_screen_targets
 
 
 class WorklistFilterForm(forms.Form):
@@ -95,6 +95,9 @@ class ImportForm(forms.Form):
 
 
 class PhaseForm(forms.Form):
+    """The phase screen: only the moves without rules of their own. Release and closing have
+    their own screens (`vrijlaten`, `afsluiten`); the phase page links to them."""
+
     fase = forms.ChoiceField(
         label=_("Nieuwe fase"),
         choices=[],
@@ -102,15 +105,6 @@ class PhaseForm(forms.Form):
             "required": _("Kies een fase."),
             "invalid_choice": _("Deze fase kan nu niet."),
         },
-    )
-    justitiele_titel = forms.ChoiceField(
-        label=_("Volgt er na vrijlating een justitiële titel?"),
-        choices=JudicialTitle.choices,
-        required=False,
-        help_text=_(
-            "Bij een voorwaardelijke invrijheidstelling of voorwaardelijke straf krijgt de "
-            "reclassering na vrijlating de casusregie. Anders de gemeente."
-        ),
     )
     toelichting = forms.CharField(
         label=_("Toelichting"),
@@ -122,10 +116,11 @@ class PhaseForm(forms.Form):
 
     def __init__(self, *args: Any, current_phase: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = ALLOWED_TRANSITIONS.get(current_phase, frozenset())
+        allowed = phase_screen_targets(current_phase)
+        self.has_choices = bool(allowed)
         field = self.fields["fase"]
         assert isinstance(field, forms.ChoiceField)
-        # No phase is preselected: changing the phase (and maybe the lead) is a deliberate choice.
+        # No phase is preselected: changing the phase is a deliberate choice.
         field.choices = [("", _("Kies een fase"))] + [
             (value, label) for value, label in Phase.choices if value in allowed
         ]

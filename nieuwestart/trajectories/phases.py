@@ -6,6 +6,10 @@
   involved, otherwise with the municipality (or the safety house coordinating for it).
 - Procesregie lies with the return municipality, or its safety house when the municipality
   lets the safety house coordinate aftercare. Neither lead is ever empty.
+- Release (`na-detentie`) and closing (`afgesloten`) have rules of their own (a release date
+  and a judicial title; casusregie and a reason), so only their own services reach them:
+  `trajectory_release` and `handover.services.trajectory_close`. The phase screen offers the
+  other moves (OWN_SERVICE_PHASES, phase_screen_targets).
 These are pure functions of the facts: no database access.
 """
 
@@ -26,8 +30,17 @@ TITLES_WITH_SUPERVISION = frozenset(
 )
 
 
+# Reached only through their own service, never through the phase screen.
+OWN_SERVICE_PHASES = frozenset({Phase.AFTER_RELEASE, Phase.CLOSED})
+
+
 def can_transition(from_phase: str, to_phase: str) -> bool:
     return to_phase in ALLOWED_TRANSITIONS.get(from_phase, frozenset())
+
+
+def phase_screen_targets(from_phase: str) -> frozenset[str]:
+    """The phases the phase screen may move to from here (release and closing excluded)."""
+    return ALLOWED_TRANSITIONS.get(from_phase, frozenset()) - OWN_SERVICE_PHASES
 
 
 def case_lead_kind(*, phase: str, judicial_title: str, probation_involved: bool) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nieuwestart.access.policy import Category
 from nieuwestart.accounts.models import Role, User
@@ -116,8 +117,10 @@ def _lock(trajectory: Trajectory, expected_version: int | None) -> Trajectory:
     locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
-            "Iemand anders heeft dit traject net gewijzigd. Bekijk de nieuwe gegevens en "
-            "probeer het opnieuw.",
+            _(
+                "Iemand anders heeft dit traject net gewijzigd. Bekijk de nieuwe gegevens en "
+                "probeer het opnieuw."
+            ),
             code="conflict",
         )
     return locked
@@ -189,7 +192,7 @@ def notification_receive(
                 received_by=actor,
             )
     except IntegrityError as exc:  # a concurrent request with the same meldingId won
-        raise Conflict("Deze melding wordt al verwerkt.", code="duplicate") from exc
+        raise Conflict(_("Deze melding wordt al verwerkt."), code="duplicate") from exc
     return trajectory, notification.kind == NotificationKind.START
 
 
@@ -224,8 +227,10 @@ def _start(*, actor: User | None, notification: ValidNotification, channel: str)
     running = _open_trajectory_of(data.bsn)
     if running is not None and running.phase != Phase.AFTER_RELEASE:
         raise ServiceError(
-            "Deze persoon zit al in detentie volgens een eerdere melding. Stuur een wijziging "
-            "in plaats van een nieuwe aanvang.",
+            _(
+                "Deze persoon zit al in detentie volgens een eerdere melding. Stuur een "
+                "wijziging in plaats van een nieuwe aanvang."
+            ),
             field="soort",
             code="already_detained",
         )
@@ -267,7 +272,11 @@ def _require_open(bsn: str) -> Trajectory:
     trajectory = _open_trajectory_of(bsn)
     if trajectory is None:
         raise InvalidNotification(
-            [FieldError("persoon.bsn", "no_trajectory", "Er loopt geen traject voor deze persoon.")]
+            [
+                FieldError(
+                    "persoon.bsn", "no_trajectory", _("Er loopt geen traject voor deze persoon.")
+                )
+            ]
         )
     return trajectory
 
@@ -320,9 +329,11 @@ def _change(*, actor: User | None, notification: ValidNotification, channel: str
 
 def _end(*, actor: User | None, notification: ValidNotification, channel: str) -> Trajectory:
     trajectory = _require_open(notification.person.bsn)
-    if trajectory.phase == Phase.AFTER_RELEASE:
-        return trajectory  # released by hand before the notification came: nothing changes
     assert notification.end_date is not None
+    if trajectory.phase == Phase.AFTER_RELEASE:
+        return _correct_end_date(
+            trajectory, actor=actor, end_date=notification.end_date, channel=channel
+        )
     return _release(
         trajectory,
         actor=actor,
@@ -332,6 +343,45 @@ def _end(*, actor: User | None, notification: ValidNotification, channel: str) -
         source=RELEASE_BY_NOTIFICATION,
         channel=channel,
     )
+
+
+def _correct_end_date(
+    trajectory: Trajectory, *, actor: User | None, end_date: dt.date, channel: str
+) -> Trajectory:
+    """Released by hand before the `einde` notification came: JustID's date is the official
+    one, so it replaces the date typed by hand, with a history row. The phase, casusregie and
+    the outcome per basic condition at release stay as they are (recorded once)."""
+    if end_date == trajectory.end_date:
+        return trajectory
+    if end_date < trajectory.start_date:
+        raise ServiceError(
+            _("De datum van vrijlating ligt voor de start van de detentie (%(start)s).")
+            % {"start": _fmt(trajectory.start_date)},
+            field="einddatum",
+            code="before_start",
+        )
+    old = trajectory.end_date
+    trajectory.end_date = end_date
+    trajectory.version += 1
+    trajectory.save(update_fields=["end_date", "version", "updated_at"])
+    _event(
+        trajectory,
+        EventKind.RELEASE,
+        actor=actor,
+        from_value=_fmt(old),
+        to_value=_fmt(end_date),
+        reason="Datum van vrijlating volgens de einde-melding",
+    )
+    _log_write(
+        trajectory,
+        actor=actor,
+        action=LogAction.UPDATE,
+        categories=[Category.DETENTION],
+        purpose="detentiemelding verwerken",
+        channel=channel,
+        detail="einddatum gecorrigeerd",
+    )
+    return trajectory
 
 
 def _fmt(value: dt.date | None) -> str:
@@ -357,10 +407,10 @@ def trajectory_change_return_municipality(
     loses its named coordinator. Both facts are in the history and the processing log.
     """
     if municipality.kind != OrganisationKind.MUNICIPALITY:
-        raise ServiceError("Kies een gemeente.", field="terugkeergemeente", code="unknown")
+        raise ServiceError(_("Kies een gemeente."), field="terugkeergemeente", code="unknown")
     if not reason.strip():
         raise ServiceError(
-            "Schrijf kort op waarom dit de terugkeergemeente is.",
+            _("Schrijf kort op waarom dit de terugkeergemeente is."),
             field="toelichting",
             code="required",
         )
@@ -462,11 +512,11 @@ def trajectory_assign(
 ) -> Assignment:
     """Name a professional on the trajectory; replaces whoever held that role."""
     if role not in ASSIGNMENT_ORGANISATION_KIND:
-        raise ServiceError("Deze rol kunt u niet toewijzen.", field="rol")
+        raise ServiceError(_("Deze rol kunt u niet toewijzen."), field="rol")
     trajectory = _lock(trajectory, None)
     if user not in assignable_users(trajectory, role):
         raise ServiceError(
-            "Deze persoon werkt niet bij een organisatie die voor deze rol betrokken is.",
+            _("Deze persoon werkt niet bij een organisatie die voor deze rol betrokken is."),
             field="gebruiker",
         )
     now = timezone.now()
@@ -515,7 +565,7 @@ def trajectory_assign_probation(
 ) -> Trajectory:
     """Involve a probation organisation; it then sees the trajectory and names its officer."""
     if organisation.kind != OrganisationKind.PROBATION:
-        raise ServiceError("Kies een reclasseringsorganisatie.", field="reclassering")
+        raise ServiceError(_("Kies een reclasseringsorganisatie."), field="reclassering")
     trajectory = _lock(trajectory, None)
     current = Involvement.objects.filter(
         trajectory=trajectory, kind=InvolvementKind.PROBATION, active=True
@@ -563,8 +613,8 @@ def _transition(
     trajectory = _lock(trajectory, expected_version)
     if not can_transition(trajectory.phase, to_phase):
         raise ServiceError(
-            f"Een traject in fase '{Phase(trajectory.phase).label}' kan niet naar "
-            f"'{Phase(to_phase).label}'.",
+            _("Een traject in fase '%(from)s' kan niet naar '%(to)s'.")
+            % {"from": Phase(trajectory.phase).label, "to": Phase(to_phase).label},
             field="fase",
             code="transition",
         )
@@ -638,25 +688,31 @@ def trajectory_transition(
     to_phase: str,
     reason: str = "",
     channel: str = Channel.WEB,
-    judicial_title: str | None = None,
     expected_version: int | None = None,
 ) -> Trajectory:
     """Move the trajectory to another phase along the allowed transitions, with history.
 
-    On release the judicial title decides who leads next (phases.case_lead_kind). A move to
-    `na-detentie` is a release: it goes through `_release` (release date today when none is
-    known), so the outcome per basic condition is recorded as with the release form.
+    Release and closing have rules of their own and are refused here (phases.OWN_SERVICE_PHASES):
+    a release needs a release date and a judicial title (`trajectory_release`); closing is for
+    the organisation with casusregie, with a reason (`handover.services.trajectory_close`).
     """
     if to_phase == Phase.AFTER_RELEASE:
-        locked = _lock(trajectory, expected_version)
-        return _release(
-            locked,
-            actor=actor,
-            end_date=locked.end_date or timezone.localdate(),
-            judicial_title=judicial_title,
-            reason=reason,
-            source=RELEASE_BY_HAND,
-            channel=channel,
+        raise ServiceError(
+            _(
+                "Een vrijlating legt u vast met 'Vrijlating vastleggen'. Daar vult u de datum "
+                "van vrijlating en de justitiële titel in."
+            ),
+            field="fase",
+            code="use_release",
+        )
+    if to_phase == Phase.CLOSED:
+        raise ServiceError(
+            _(
+                "Een traject sluit u af met 'Traject afsluiten'. Dat doet de organisatie met de "
+                "casusregie, met een reden."
+            ),
+            field="fase",
+            code="use_close",
         )
     return _transition(
         trajectory,
@@ -664,8 +720,42 @@ def trajectory_transition(
         to_phase=to_phase,
         reason=reason,
         channel=channel,
-        judicial_title=judicial_title,
         expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def trajectory_close_phase(
+    *,
+    actor: User,
+    trajectory: Trajectory,
+    reason_label: str,
+    channel: str = Channel.WEB,
+    expected_version: int | None = None,
+) -> Trajectory:
+    """Set the phase to `afgesloten`: the phase part of `handover.services.trajectory_close`.
+
+    Call `trajectory_close`, not this: it checks the closing reason and writes the `Closure`.
+    This part checks what the trajectory knows itself: only the organisation that holds
+    casusregie closes, and only along the allowed transitions. `reason_label` is the label of
+    the closing reason; it goes into the history, which every partner reads, so it is never
+    free text.
+    """
+    locked = _lock(trajectory, expected_version)
+    if locked.phase == Phase.CLOSED:
+        raise ServiceError(_("Dit traject is al afgesloten."), field="fase", code="already_closed")
+    if actor.organisation_id != locked.case_lead_id:
+        raise ServiceError(
+            _(
+                "Alleen %(lead)s kan dit traject afsluiten: die organisatie heeft nu de "
+                "casusregie. Vraag hen het traject af te sluiten."
+            )
+            % {"lead": locked.case_lead.name},
+            field="casusregie",
+            code="not_case_lead",
+        )
+    return _transition(
+        locked, actor=actor, to_phase=Phase.CLOSED, reason=reason_label, channel=channel
     )
 
 
@@ -688,14 +778,14 @@ def _release(
     trajectory = _lock(trajectory, expected_version)
     if trajectory.phase in (Phase.AFTER_RELEASE, Phase.CLOSED):
         raise ServiceError(
-            "Dit traject is al vrijgelaten. Vernieuw de pagina om de stand te zien.",
+            _("Dit traject is al vrijgelaten. Vernieuw de pagina om de stand te zien."),
             field="fase",
             code="already_released",
         )
     if end_date < trajectory.start_date:
         raise ServiceError(
-            f"De datum van vrijlating ligt voor de start van de detentie "
-            f"({_fmt(trajectory.start_date)}).",
+            _("De datum van vrijlating ligt voor de start van de detentie (%(start)s).")
+            % {"start": _fmt(trajectory.start_date)},
             field="datum",
             code="before_start",
         )
@@ -737,22 +827,26 @@ def trajectory_release(
     """
     if end_date > timezone.localdate():
         raise ServiceError(
-            "De datum van vrijlating kan niet in de toekomst liggen. Is de persoon nog niet vrij? "
-            "Dan is dit de verwachte einddatum; die komt met de detentiemelding.",
+            _(
+                "De datum van vrijlating kan niet in de toekomst liggen. Is de persoon nog niet "
+                "vrij? Dan is dit de verwachte einddatum; die komt met de detentiemelding."
+            ),
             field="datum",
             code="future",
         )
     if judicial_title is not None and judicial_title not in JudicialTitle.values:
         raise ServiceError(
-            "Kies of er na de vrijlating een justitiële titel volgt.",
+            _("Kies of er na de vrijlating een justitiële titel volgt."),
             field="justitieleTitel",
             code="invalid",
         )
     title = judicial_title or trajectory.judicial_title
     if title == JudicialTitle.UNKNOWN:
         raise ServiceError(
-            "Kies of er na de vrijlating een justitiële titel volgt. Die bepaalt wie de "
-            "casusregie krijgt: de reclassering of de gemeente.",
+            _(
+                "Kies of er na de vrijlating een justitiële titel volgt. Die bepaalt wie de "
+                "casusregie krijgt: de reclassering of de gemeente."
+            ),
             field="justitieleTitel",
             code="required",
         )

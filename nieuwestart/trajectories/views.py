@@ -263,7 +263,7 @@ def change_phase(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     form = PhaseForm(
         request.POST or None,
         current_phase=trajectory.phase,
-        initial={"versie": trajectory.version, "justitiele_titel": trajectory.judicial_title},
+        initial={"versie": trajectory.version},
     )
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -273,7 +273,6 @@ def change_phase(request: HttpRequest, traject_id: UUID) -> HttpResponse:
                 trajectory=trajectory,
                 to_phase=form.cleaned_data["fase"],
                 reason=form.cleaned_data["toelichting"],
-                judicial_title=form.cleaned_data["justitiele_titel"] or None,
                 expected_version=form.cleaned_data["versie"],
             )
         except Conflict as exc:
@@ -289,10 +288,20 @@ def change_phase(request: HttpRequest, traject_id: UUID) -> HttpResponse:
                 % {"phase": Phase(form.cleaned_data["fase"]).label},
             )
             return redirect("trajectories:detail", traject_id=trajectory.uuid)
+    # Release and closing have their own screens with their own rules; link to them.
+    released = trajectory.phase in (Phase.AFTER_RELEASE, Phase.CLOSED)
     return render(
         request,
         "trajectories/phase.html",
-        {"trajectory": trajectory, "form": form, "conflict": conflict},
+        {
+            "trajectory": trajectory,
+            "form": form,
+            "conflict": conflict,
+            "can_release": not released and may(user, Action.RELEASE),
+            "can_close": trajectory.is_open
+            and may(user, Action.CLOSE)
+            and user.organisation_id == trajectory.case_lead_id,
+        },
     )
 
 

@@ -184,7 +184,12 @@ def test_close_before_release_is_409(api, trajectory, alice):
 
 
 @pytest.mark.django_db
-def test_the_municipality_does_not_read_a_care_note_in_the_api(api, trajectory, bob, carol):
+@pytest.mark.parametrize(
+    ("reader", "reads_note"), [("bob", True), ("alice", False), ("carol", False)]
+)
+def test_a_care_note_in_the_api_is_for_probation_and_its_author(
+    api, trajectory, bob, reader, reads_note, request
+):
     api(bob).put(
         _url(trajectory, "overdracht/zorg"),
         {"stand": "geregeld", "toelichting": "Intake ggz op 2 december.", "lijstVersie": 0},
@@ -192,7 +197,10 @@ def test_the_municipality_does_not_read_a_care_note_in_the_api(api, trajectory, 
     )
     rows = {
         r["basisvoorwaarde"]: r
-        for r in api(carol).get(_url(trajectory, "overdracht")).json()["basisvoorwaarden"]
+        for r in api(request.getfixturevalue(reader))
+        .get(_url(trajectory, "overdracht"))
+        .json()["basisvoorwaarden"]
     }
     assert rows["zorg"]["stand"] == "geregeld"
-    assert rows["zorg"]["toelichting"] == "" and rows["zorg"]["toelichtingVerborgen"] is True
+    assert rows["zorg"]["toelichting"] == ("Intake ggz op 2 december." if reads_note else "")
+    assert rows["zorg"]["toelichtingVerborgen"] is not reads_note

@@ -179,21 +179,59 @@ def test_after_release_the_checklist_is_frozen(trajectory, carol, justid, payloa
 
 
 @pytest.mark.django_db
-def test_the_municipality_does_not_read_care_notes_of_others(trajectory, alice, bob, carol):
+@pytest.mark.parametrize(
+    ("author", "reader", "reads_note"),
+    [
+        # Probation sees care content (zorginhoud) in full: it reads every care note.
+        ("bob", "bob", True),
+        ("carol", "bob", True),
+        ("alice", "bob", True),
+        # The PI casemanager and the municipality see care content only as a signal: they
+        # read their own organisation's note, and of another's only that there is one.
+        ("bob", "alice", False),
+        ("carol", "alice", False),
+        ("alice", "alice", True),
+        ("bob", "carol", False),
+        ("alice", "carol", False),
+        ("carol", "carol", True),
+    ],
+)
+def test_a_care_note_is_read_by_probation_and_its_author_only(
+    trajectory, author, reader, reads_note, request
+):
+    note = "Wacht op intake verslavingszorg Tactus (alcohol)."
+    handover_check_record(
+        actor=request.getfixturevalue(author),
+        trajectory=trajectory,
+        condition="zorg",
+        state="niet-in-orde",
+        note=note,
+    )
+
+    item = next(
+        i for i in checklist(trajectory, request.getfixturevalue(reader)) if i.code == "zorg"
+    )
+
+    assert item.state == "niet-in-orde"  # the state is a signal every partner sees
+    assert item.note == (note if reads_note else "")
+    assert item.note_hidden is not reads_note
+
+
+@pytest.mark.django_db
+def test_the_handover_page_shows_the_pi_that_there_is_a_care_note_but_not_what(
+    client, trajectory, alice, bob
+):
     handover_check_record(
         actor=bob,
         trajectory=trajectory,
         condition="zorg",
         state="geregeld",
-        note="Intake bij de verslavingszorg op 2 december.",
+        note="Intake bij Tactus op 2 december.",
     )
-
-    for_carol = next(i for i in checklist(trajectory, carol) if i.code == "zorg")
-    for_alice = next(i for i in checklist(trajectory, alice) if i.code == "zorg")
-
-    assert for_carol.state == "geregeld"  # the state is a signal every partner sees
-    assert for_carol.note == "" and for_carol.note_hidden
-    assert for_alice.note == "Intake bij de verslavingszorg op 2 december."
+    client.force_login(alice)
+    page = client.get(f"/trajecten/{trajectory.uuid}/overdracht").content.decode()
+    assert "Tactus" not in page
+    assert "De toelichting gaat over zorg. Die ziet alleen de reclassering" in page
 
 
 @pytest.mark.django_db

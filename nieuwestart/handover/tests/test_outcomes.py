@@ -47,15 +47,31 @@ def test_counting_is_one_query(trajectory, justid, payload, django_assert_num_qu
 
 
 @pytest.mark.django_db
-def test_a_care_note_at_release_stays_with_pi_and_probation(
-    trajectory, alice, bob, carol, justid, payload
+@pytest.mark.parametrize(
+    ("reader", "reads_note"), [("bob", True), ("alice", False), ("carol", False)]
+)
+def test_a_care_note_at_release_stays_with_probation_and_its_author(
+    trajectory, bob, justid, payload, reader, reads_note, request
 ):
     handover_check_record(
         actor=bob, trajectory=trajectory, condition="zorg", state="geregeld", note="Ggz-intake 2/12"
     )
     end_notification(justid, payload)
 
-    for_carol = next(o for o in outcomes_for(trajectory, carol) if o.code == "zorg")
-    for_alice = next(o for o in outcomes_for(trajectory, alice) if o.code == "zorg")
-    assert for_carol.outcome == "geregeld" and for_carol.note == "" and for_carol.note_hidden
-    assert for_alice.note == "Ggz-intake 2/12"
+    outcome = next(
+        o for o in outcomes_for(trajectory, request.getfixturevalue(reader)) if o.code == "zorg"
+    )
+    assert outcome.outcome == "geregeld"  # every partner sees the outcome
+    assert outcome.note == ("Ggz-intake 2/12" if reads_note else "")
+    assert outcome.note_hidden is not reads_note
+
+
+@pytest.mark.django_db
+def test_the_pi_reads_its_own_care_note_at_release(trajectory, alice, justid, payload):
+    handover_check_record(
+        actor=alice, trajectory=trajectory, condition="zorg", state="geregeld", note="Medicatie mee"
+    )
+    end_notification(justid, payload)
+
+    outcome = next(o for o in outcomes_for(trajectory, alice) if o.code == "zorg")
+    assert outcome.note == "Medicatie mee" and not outcome.note_hidden

@@ -111,6 +111,29 @@ def test_a_second_einde_notification_records_nothing_twice(trajectory, alice, ju
 
 
 @pytest.mark.django_db
+def test_a_later_einde_notification_corrects_the_release_date_typed_by_hand(
+    trajectory, alice, justid, payload
+):
+    """JustID's end date is the official one: it replaces the date typed by hand, in the
+    history, without recording the outcomes again or moving casusregie."""
+    released = _release_by_hand(trajectory, alice, JudicialTitle.NONE)
+    first = list(ReleaseOutcome.objects.values_list("pk", "released_on"))
+
+    end_notification(justid, payload, end_date="2026-11-21")
+
+    released.refresh_from_db()
+    assert released.end_date == dt.date(2026, 11, 21)
+    assert (released.phase, released.case_lead.code) == (Phase.AFTER_RELEASE, "GM0153")
+    correction = released.events.filter(kind=EventKind.RELEASE).order_by("-id").first()
+    assert (correction.from_value, correction.to_value) == ("20-11-2026", "21-11-2026")
+    assert correction.actor == justid
+    assert list(ReleaseOutcome.objects.values_list("pk", "released_on")) == first
+    assert ProcessingLogEntry.objects.filter(
+        trajectory_uuid=released.uuid, detail="einddatum gecorrigeerd"
+    ).exists()
+
+
+@pytest.mark.django_db
 def test_releasing_twice_by_hand_is_refused(trajectory, alice):
     released = _release_by_hand(trajectory, alice, JudicialTitle.NONE)
     with pytest.raises(ServiceError) as exc:
@@ -186,15 +209,14 @@ def test_a_stale_version_is_a_conflict_and_nothing_changes(trajectory, alice):
 
 
 @pytest.mark.django_db
-def test_the_phase_screen_release_also_records_outcomes(trajectory, alice):
-    released = trajectory_transition(
-        actor=alice,
-        trajectory=trajectory,
-        to_phase=Phase.AFTER_RELEASE,
-        judicial_title=JudicialTitle.NONE,
-    )
-    assert released.end_date == dt.date(2026, 11, 22)
-    assert ReleaseOutcome.objects.filter(trajectory=trajectory).count() == 6
+def test_the_phase_service_does_not_release(trajectory, alice):
+    """Releases go through `trajectory_release` and its checks, never the phase service."""
+    with pytest.raises(ServiceError) as exc:
+        trajectory_transition(actor=alice, trajectory=trajectory, to_phase=Phase.AFTER_RELEASE)
+    assert exc.value.code == "use_release"
+    trajectory.refresh_from_db()
+    assert trajectory.phase == Phase.INTAKE and trajectory.end_date is None
+    assert not ReleaseOutcome.objects.exists()
 
 
 @pytest.mark.django_db
