@@ -6,6 +6,10 @@ Only the roles `management` (own organisation; asking for another is 403) and `k
 `invalidParams`. The list is a fixed, short set, paginated like every list
 (`count`, `next`, `previous`, `results`); each result carries its trend (`verloop`).
 A withheld figure (fewer than 5 trajectories) is `null` with `onderdrukt: true`.
+
+Two kinds (`soort`): `aandeel` (a share: `teller`, `noemer`, `waarde` in percent) and `duur`
+(days from release to a start: `aantal` trajectories behind `mediaanDagen` and
+`gemiddeldeDagen`, and `nogWachtend` where it applies). The fields of the other kind are null.
 """
 
 from __future__ import annotations
@@ -39,12 +43,22 @@ class IndicatorCelSerializer(serializers.Serializer):
     )
 
 
+AANTAL = "Duur: aantal trajecten achter de mediaan en het gemiddelde; null als onderdrukt."
+WACHTEND = "Duur: aantal dat nog wacht (niet in de mediaan); null als onderdrukt of n.v.t."
+
+
 class IndicatorVerloopSerializer(serializers.Serializer):
     periode = serializers.CharField(source="bucket.label", help_text="jjjj-mm of jjjj Kn.")
     vanaf = serializers.DateField(source="bucket.start")
     teller = serializers.IntegerField(source="cell.numerator", allow_null=True)
     noemer = serializers.IntegerField(source="cell.denominator", allow_null=True)
     waarde = serializers.FloatField(source="cell.value", allow_null=True)
+    aantal = serializers.IntegerField(source="cell.count", allow_null=True, help_text=AANTAL)
+    mediaanDagen = serializers.FloatField(source="cell.median", allow_null=True)
+    gemiddeldeDagen = serializers.FloatField(source="cell.mean", allow_null=True)
+    nogWachtend = serializers.IntegerField(
+        source="cell.waiting", allow_null=True, help_text=WACHTEND
+    )
     onderdrukt = serializers.BooleanField(source="cell.suppressed")
 
 
@@ -57,11 +71,22 @@ class IndicatorDefinitieSerializer(serializers.Serializer):
 class IndicatorSerializer(serializers.Serializer):
     code = serializers.CharField(source="indicator.code")
     titel = serializers.CharField(source="indicator.title")
+    soort = serializers.CharField(
+        source="indicator.kind", help_text="aandeel (percentage) of duur (dagen)."
+    )
     definitie = IndicatorDefinitieSerializer(source="indicator")
     hogerIsBeter = serializers.BooleanField(source="indicator.higher_is_better")
     teller = serializers.IntegerField(source="total.numerator", allow_null=True)
     noemer = serializers.IntegerField(source="total.denominator", allow_null=True)
-    waarde = serializers.FloatField(source="total.value", allow_null=True)
+    waarde = serializers.FloatField(
+        source="total.value", allow_null=True, help_text="Aandeel: percentage, één decimaal."
+    )
+    aantal = serializers.IntegerField(source="total.count", allow_null=True, help_text=AANTAL)
+    mediaanDagen = serializers.FloatField(source="total.median", allow_null=True)
+    gemiddeldeDagen = serializers.FloatField(source="total.mean", allow_null=True)
+    nogWachtend = serializers.IntegerField(
+        source="total.waiting", allow_null=True, help_text=WACHTEND
+    )
     onderdrukt = serializers.BooleanField(source="total.suppressed")
     verloop = IndicatorVerloopSerializer(source="trend", many=True)
 

@@ -8,7 +8,10 @@ holidays, short-stay clamping), so the dashboard and the trajectory page never d
 Dashboards aggregate these rows with SQL `GROUP BY`.
 
 Rows are derived data, written only by `services.indicator_facts_refresh` (nightly by the
-scheduler and on demand); they hold no names, BSNs or free text.
+scheduler and on demand); they hold no names, BSNs or free text. Indicators that count
+several events per trajectory (the rolling MDO and trajectory-meeting terms, the attendance at
+trajectory meetings) have one child row per event (`MeetingTermFact`,
+`MeetingAttendanceFact`), replaced together with the trajectory's row.
 
 `CaseloadNorm` is the caseload norm per PI (DOMAIN.md: 30), edited in the admin.
 """
@@ -71,6 +74,30 @@ class TrajectoryFact(models.Model):
     release_income_ok = models.BooleanField(null=True, blank=True)
     release_finances_ok = models.BooleanField(null=True, blank=True)
     release_care_ok = models.BooleanField(null=True, blank=True)
+    # Where the five fields above come from: "overdracht" (the ReleaseOutcome rows frozen at
+    # release) or "screening" (fallback for releases without outcomes); "" when not released.
+    release_source = models.CharField(max_length=12, blank=True)
+
+    # Meetings (held, with attendance recorded). The first held meeting at which a
+    # professional of a PI, of the municipality (or its safety house) and, when involved, of
+    # probation were present together with the detainee.
+    joint_meeting_on = models.DateField(null=True, blank=True)
+    # Released only: the first held meeting on or before the release date at which a
+    # professional of the organisation holding casusregie (after release) and the detainee
+    # were both present.
+    lead_met_on = models.DateField(null=True, blank=True)
+
+    # Durations after release, in days (released only; None when not applicable or unknown).
+    # Income: the "gaat in op" of the income outcome at release (0 when in order).
+    income_days = models.IntegerField(null=True, blank=True)
+    # Supervision (judicial title v.i. or conditional sentence): the first started referral
+    # "reclasseringstoezicht"; `supervision_waiting` is True when none has started.
+    supervision_days = models.IntegerField(null=True, blank=True)
+    supervision_waiting = models.BooleanField(null=True, blank=True)
+    # Sheltered or supported housing: the first started referral of that kind;
+    # `housing_waiting` is True when a referral is still open and none has started.
+    housing_days = models.IntegerField(null=True, blank=True)
+    housing_waiting = models.BooleanField(null=True, blank=True)
 
     refreshed_at = models.DateTimeField()
 
@@ -86,6 +113,46 @@ class TrajectoryFact(models.Model):
             models.Index(fields=["probation", "arrival_date"], name="fact_probation_arrival"),
             models.Index(fields=["refreshed_at"], name="fact_refreshed"),
         ]
+
+
+class TermKind(models.TextChoices):
+    MDO = "mdo", _("MDO")
+    TRAJECTORY_MEETING = "trajectoverleg", _("Trajectoverleg")
+
+
+class MeetingTermFact(models.Model):
+    """One term of a rolling meeting (MDO every 6 weeks, trajectory meeting at the plan's
+    frequency): when it was due and when the meeting that met it was held (None: not held).
+
+    A trajectory has several; the dashboards count trajectories per month of the due date
+    (every term due in the month held on time). Written only by the refresh, which replaces a
+    trajectory's rows with its facts row."""
+
+    fact = models.ForeignKey(TrajectoryFact, on_delete=models.CASCADE, related_name="meeting_terms")
+    kind = models.CharField(max_length=16, choices=TermKind.choices)
+    due = models.DateField()
+    held_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("overlegtermijn (indicator)")
+        verbose_name_plural = _("overlegtermijnen (indicator)")
+        indexes = [models.Index(fields=["kind", "due"], name="fact_term_due")]
+
+
+class MeetingAttendanceFact(models.Model):
+    """One held trajectory meeting: which parties were present (no names)."""
+
+    fact = models.ForeignKey(TrajectoryFact, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField()
+    prison_present = models.BooleanField(default=False)
+    probation_present = models.BooleanField(default=False)
+    municipality_present = models.BooleanField(default=False)
+    detainee_present = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("trajectoverleg (indicator)")
+        verbose_name_plural = _("trajectoverleggen (indicator)")
+        indexes = [models.Index(fields=["held_on"], name="fact_meeting_held")]
 
 
 class CaseloadNorm(models.Model):

@@ -1,18 +1,27 @@
 """The indicators as data: code, definition, cohort, numerator and denominator (issue 5).
 
-Rule (DOMAIN.md, "What managers and the inspectorate need to see"): every indicator is a share
-of trajectories. It states exactly which trajectories count (the denominator), which of those
-count as a success (the numerator) and which date puts a trajectory in a month of the period
-(the cohort date). The definition text on the dashboard, in the exports and in the API comes
-from here, so what is shown and what is counted cannot drift apart.
+Rule (DOMAIN.md, "What managers and the inspectorate need to see"): an indicator states
+exactly which trajectories count (the denominator), which of those count as a success (the
+numerator) and which date puts a trajectory in a month of the period (the cohort date). The
+definition text on the dashboard, in the exports and in the API comes from here, so what is
+shown and what is counted cannot drift apart.
+
+Two kinds:
+- `Indicator`, a share of trajectories. Most count one row per trajectory (`TrajectoryFact`).
+  The rolling meeting terms and the trajectory-meeting attendance count child rows
+  (`MeetingTermFact`, `MeetingAttendanceFact`) but still trajectories: `every_on_time` means
+  a trajectory counts as a success in a month only when every term due in it was met on time.
+- `DurationIndicator`, the median and mean number of days, with the count of trajectories
+  behind them (and, where it applies, the number still waiting). Suppression applies to the
+  count.
 
 A trajectory counts in the denominator only once its term has ended (the due date lies before
 today), so a month whose terms are still running is not shown as failing.
 
-Adding an indicator (e.g. when meetings, handover or referrals are recorded) is: add its dates
-to `models.TrajectoryFact`, fill them in `services._fact_values`, and add one `Indicator` here.
-`PENDING` lists the indicators that wait for those apps; they are shown as "not yet available"
-and are never counted.
+Adding an indicator is: add its dates to `models.TrajectoryFact`, fill them in
+`services._fact_values`, and add one `Indicator` or `DurationIndicator` here. `PENDING` lists
+indicators that wait for data not yet recorded; they are shown as "not yet available" and are
+never counted (today: none).
 """
 
 from __future__ import annotations
@@ -28,20 +37,34 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-# Cohort dates (fields of TrajectoryFact).
+# Cohort dates (fields of TrajectoryFact, or of its child rows).
 ARRIVAL = "arrival_date"
 SHEET_SENT = "contact_done"
 RELEASE = "release_date"
+TERM_DUE = "due"  # MeetingTermFact
+MEETING_HELD = "held_on"  # MeetingAttendanceFact
+
+# Which rows an indicator counts.
+FACTS = "facts"  # TrajectoryFact, one per trajectory
+TERM_ROWS = "terms"  # MeetingTermFact
+MEETING_ROWS = "meetings"  # MeetingAttendanceFact
 
 COHORT_LABELS: dict[str, StrOrPromise] = {
     ARRIVAL: _("aankomst in de inrichting"),
     SHEET_SENT: _("eerste informatieblad verstuurd"),
     RELEASE: _("vrijlating"),
+    TERM_DUE: _("de uiterlijke datum van het overleg"),
+    MEETING_HELD: _("de dag van het trajectoverleg"),
 }
 
 TERMS = _("termijnen")
 SHEET = _("informatieblad")
+MEETINGS = _("overleggen")
 RELEASED = _("vrijlating")
+AFTER_RELEASE = _("na de vrijlating")
+
+SHARE = "aandeel"
+DURATION = "duur"
 
 
 @dataclass(frozen=True)
@@ -56,6 +79,44 @@ class Indicator:
     section: StrOrPromise
     higher_is_better: bool = True
     source: str = ""
+    rows: str = FACTS  # which rows are counted (always as distinct trajectories)
+    # Child rows: a trajectory is a success only when none of its rows in the month (or the
+    # whole period) fails; `numerator` is then the failure. Otherwise any row that meets
+    # `numerator` makes the trajectory a success.
+    every_on_time: bool = False
+    kind: str = SHARE
+
+    @property
+    def period_text(self) -> StrOrPromise:
+        return _("Een traject telt mee in de maand van: %(cohort)s.") % {
+            "cohort": COHORT_LABELS[self.cohort]
+        }
+
+
+@dataclass(frozen=True)
+class DurationIndicator:
+    """Median and mean days from the release to a start, over the trajectories that started."""
+
+    code: str
+    title: StrOrPromise
+    measure_text: StrOrPromise  # shown where a share shows its numerator
+    population_text: StrOrPromise  # shown where a share shows its denominator
+    days_field: str  # TrajectoryFact field, days after release
+    waiting_field: str  # TrajectoryFact field, True while still waiting ("" when none)
+    waiting_label: StrOrPromise
+    section: StrOrPromise
+    source: str = ""
+    cohort: str = RELEASE
+    higher_is_better: bool = False  # fewer days is better
+    kind: str = DURATION
+
+    @property
+    def numerator_text(self) -> StrOrPromise:
+        return self.measure_text
+
+    @property
+    def denominator_text(self) -> StrOrPromise:
+        return self.population_text
 
     @property
     def period_text(self) -> StrOrPromise:
@@ -80,6 +141,73 @@ def _released(field: str) -> Callable[[dt.date], Q]:
 
 def _sheet_sent(today: dt.date) -> Q:
     return Q(contact_done__isnull=False, sheet_with_contact__isnull=False)
+
+
+def _term_rows(kind: str) -> Callable[[dt.date], Q]:
+    def denominator(today: dt.date) -> Q:
+        return Q(kind=kind, due__lt=today)
+
+    return denominator
+
+
+def _any_meeting(today: dt.date) -> Q:
+    return Q(held_on__lte=today)
+
+
+def _meeting_with_probation(today: dt.date) -> Q:
+    return Q(held_on__lte=today, fact__probation__isnull=False)
+
+
+def _released_only(today: dt.date) -> Q:
+    return Q(release_date__isnull=False, release_date__lte=today)
+
+
+def _attendance(party: str, field: str, probation: bool = False) -> Indicator:
+    return Indicator(
+        f"trajectoverleg-aanwezigheid-{party}",
+        {
+            "inrichting": _("Trajectoverleg: inrichting aanwezig"),
+            "reclassering": _("Trajectoverleg: reclassering aanwezig"),
+            "gemeente": _("Trajectoverleg: gemeente aanwezig"),
+            "gedetineerde": _("Trajectoverleg: gedetineerde aanwezig"),
+        }[party],
+        {
+            "inrichting": _(
+                "Trajecten met een gehouden trajectoverleg in de maand waarbij een professional "
+                "van de inrichting aanwezig was (ook online)."
+            ),
+            "reclassering": _(
+                "Trajecten met een gehouden trajectoverleg in de maand waarbij een professional "
+                "van de reclassering aanwezig was (ook online)."
+            ),
+            "gemeente": _(
+                "Trajecten met een gehouden trajectoverleg in de maand waarbij een professional "
+                "van de gemeente of het zorg- en veiligheidshuis aanwezig was (ook online)."
+            ),
+            "gedetineerde": _(
+                "Trajecten met een gehouden trajectoverleg in de maand waarbij de gedetineerde "
+                "aanwezig was."
+            ),
+        }[party],
+        _(
+            "Trajecten waarbij de reclassering betrokken is en waarvoor in de maand een "
+            "trajectoverleg is gehouden (het verslag is vastgelegd). Over de hele periode: "
+            "trajecten met minstens één zo'n overleg, en de teller telt een traject als die "
+            "partij bij minstens één ervan aanwezig was."
+        )
+        if probation
+        else _(
+            "Trajecten waarvoor in de maand een trajectoverleg is gehouden (het verslag is "
+            "vastgelegd). Over de hele periode: trajecten met minstens één zo'n overleg, en de "
+            "teller telt een traject als die partij bij minstens één ervan aanwezig was."
+        ),
+        MEETING_HELD,
+        _meeting_with_probation if probation else _any_meeting,
+        Q(**{field: True}),
+        MEETINGS,
+        source="meetings",
+        rows=MEETING_ROWS,
+    )
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -130,6 +258,75 @@ INDICATORS: tuple[Indicator, ...] = (
         source="plans",
     ),
     Indicator(
+        "gezamenlijk-overleg-op-tijd",
+        _("Gezamenlijk overleg binnen 4 weken"),
+        _(
+            "Trajecten met een gehouden overleg (elke soort) op of voor de uiterlijke datum (4 "
+            "weken na aankomst, de eerstvolgende werkdag) waarbij een professional van de "
+            "inrichting, een professional van de gemeente (of het zorg- en veiligheidshuis), "
+            "de gedetineerde en, als de reclassering betrokken is, een professional van de "
+            "reclassering aanwezig waren (ook online)."
+        ),
+        _(
+            "Trajecten zonder kort verblijf die in de periode aankwamen en waarvan de termijn "
+            "voor vandaag afliep."
+        ),
+        ARRIVAL,
+        _term_ended("plan_due"),
+        Q(joint_meeting_on__lte=F("plan_due")),
+        MEETINGS,
+        source="meetings",
+    ),
+    Indicator(
+        "mdo-elke-6-weken",
+        _("MDO elke 6 weken gehouden"),
+        _(
+            "Trajecten waarvan elk MDO dat in de maand uiterlijk moest plaatsvinden op tijd is "
+            "gehouden. Het eerste MDO is uiterlijk 6 weken na aankomst, elk volgend uiterlijk 6 "
+            "weken na het vorige gehouden MDO (de eerstvolgende werkdag). Is er geen MDO "
+            "gehouden, dan telt de volgende termijn 6 weken na de gemiste. Over de hele "
+            "periode: elk MDO in de periode op tijd."
+        ),
+        _(
+            "Trajecten zonder kort verblijf waarvoor in de maand een MDO uiterlijk moest "
+            "plaatsvinden, voor de vrijlating, en waarvan die datum voor vandaag ligt."
+        ),
+        TERM_DUE,
+        _term_rows("mdo"),
+        Q(held_on__isnull=True) | Q(held_on__gt=F("due")),
+        MEETINGS,
+        source="meetings",
+        rows=TERM_ROWS,
+        every_on_time=True,
+    ),
+    Indicator(
+        "trajectoverleg-gehouden",
+        _("Trajectoverleggen gehouden zoals afgesproken"),
+        _(
+            "Trajecten waarvan elk trajectoverleg dat in de maand uiterlijk moest plaatsvinden "
+            "op tijd is gehouden. De frequentie komt uit het D&R-plan; het eerste overleg is "
+            "uiterlijk die frequentie na de vaststelling van het plan, elk volgend na het vorige "
+            "gehouden overleg (of de gemiste termijn). Over de hele periode: elk overleg in de "
+            "periode op tijd."
+        ),
+        _(
+            "Trajecten zonder kort verblijf met een vastgesteld D&R-plan met een afgesproken "
+            "frequentie, waarvoor in de maand een trajectoverleg uiterlijk moest plaatsvinden, "
+            "voor de vrijlating, en waarvan die datum voor vandaag ligt."
+        ),
+        TERM_DUE,
+        _term_rows("trajectoverleg"),
+        Q(held_on__isnull=True) | Q(held_on__gt=F("due")),
+        MEETINGS,
+        source="meetings",
+        rows=TERM_ROWS,
+        every_on_time=True,
+    ),
+    _attendance("inrichting", "prison_present"),
+    _attendance("reclassering", "probation_present", probation=True),
+    _attendance("gemeente", "municipality_present"),
+    _attendance("gedetineerde", "detainee_present"),
+    Indicator(
         "gemeente-reactie-op-tijd",
         _("Gemeente reageert op tijd op het informatieblad"),
         _(
@@ -166,7 +363,10 @@ INDICATORS: tuple[Indicator, ...] = (
             title,
             _(
                 "Vrijgelaten trajecten waarvan de basisvoorwaarde '%(condition)s' op de dag van "
-                "vrijlating niet 'In orde' was in de screening."
+                "vrijlating niet in orde was: in de uitkomst bij vrijlating (overdracht) 'Niet "
+                "in orde', of 'Geregeld' met een datum 'gaat in op' na de vrijlating. Voor "
+                "vrijlatingen zonder vastgelegde uitkomst (van voor de overdracht in Nieuwe "
+                "Start) telt de screening: niet 'In orde' op de dag van vrijlating."
             )
             % {"condition": condition},
             _("Trajecten die in de periode zijn vrijgelaten."),
@@ -175,7 +375,7 @@ INDICATORS: tuple[Indicator, ...] = (
             Q(**{field: False}),
             RELEASED,
             higher_is_better=False,
-            source="screening",
+            source="handover",
         )
         for code, field, title, condition in (
             (
@@ -205,9 +405,92 @@ INDICATORS: tuple[Indicator, ...] = (
             ("zorg", "release_care_ok", _("Vrijgelaten zonder geregelde zorg"), _("Zorg")),
         )
     ),
+    Indicator(
+        "regie-na-vrijlating-benoemd-en-ontmoet",
+        _("Regie na vrijlating kende de gedetineerde al"),
+        _(
+            "Vrijgelaten trajecten waarbij een professional (met naam als deelnemer "
+            "vastgelegd) van de organisatie die na de vrijlating casusregie heeft, samen met de "
+            "gedetineerde aanwezig was bij een gehouden overleg op of voor de dag van "
+            "vrijlating (ook online)."
+        ),
+        _("Trajecten die in de periode zijn vrijgelaten."),
+        RELEASE,
+        _released_only,
+        Q(lead_met_on__isnull=False),
+        RELEASED,
+        source="handover",
+    ),
 )
 
-BY_CODE: dict[str, Indicator] = {indicator.code: indicator for indicator in INDICATORS}
+DURATIONS: tuple[DurationIndicator, ...] = (
+    DurationIndicator(
+        "vrijlating-tot-uitkering",
+        _("Dagen van vrijlating tot inkomen (uitkering of werk)"),
+        _(
+            "Mediaan en gemiddelde van het aantal dagen van de vrijlating tot de dag waarop het "
+            "inkomen (uitkering of werk) ingaat, zoals vóór de vrijlating vastgelegd bij "
+            "'Werk en inkomen' in de overdracht: 'In orde' telt als 0 dagen, 'Geregeld' telt "
+            "tot de datum 'gaat in op' (0 als die op of voor de vrijlating ligt). Het is de "
+            "afgesproken datum, niet een gecontroleerde eerste betaling."
+        ),
+        _(
+            "Trajecten die in de periode zijn vrijgelaten met een vastgelegde uitkomst bij "
+            "vrijlating voor 'Werk en inkomen' van 'In orde', of 'Geregeld' met een datum. "
+            "'Niet in orde' of 'Geregeld' zonder datum telt niet mee (zie 'Vrijgelaten zonder "
+            "werk of inkomen'); vrijlatingen zonder vastgelegde uitkomst ook niet."
+        ),
+        "income_days",
+        "",
+        "",
+        AFTER_RELEASE,
+        source="handover",
+    ),
+    DurationIndicator(
+        "wachttijd-toezicht",
+        _("Wachttijd van vrijlating tot start toezicht"),
+        _(
+            "Mediaan en gemiddelde van het aantal dagen van de vrijlating tot de werkelijke "
+            "start van de eerste gestarte verwijzing 'Start reclasseringstoezicht' (0 als die "
+            "op of voor de vrijlating ligt)."
+        ),
+        _(
+            "Trajecten die in de periode zijn vrijgelaten met een justitiële titel (v.i. of "
+            "voorwaardelijke straf) en een gestarte verwijzing naar reclasseringstoezicht. "
+            "Apart: het aantal met zo'n titel bij wie nog geen start van het toezicht is "
+            "vastgelegd; zij tellen niet mee in de mediaan."
+        ),
+        "supervision_days",
+        "supervision_waiting",
+        _("nog geen start toezicht vastgelegd"),
+        AFTER_RELEASE,
+        source="referrals",
+    ),
+    DurationIndicator(
+        "wachttijd-beschermd-wonen",
+        _("Wachttijd van vrijlating tot beschermd of begeleid wonen"),
+        _(
+            "Mediaan en gemiddelde van het aantal dagen van de vrijlating tot de werkelijke "
+            "start van de eerste gestarte verwijzing naar beschermd wonen of begeleid wonen (0 "
+            "als die op of voor de vrijlating ligt)."
+        ),
+        _(
+            "Trajecten die in de periode zijn vrijgelaten met een gestarte verwijzing naar "
+            "beschermd of begeleid wonen. Apart: het aantal vrijgelatenen van wie zo'n "
+            "verwijzing nog loopt (aangemeld of op de wachtlijst); zij tellen niet mee in de "
+            "mediaan."
+        ),
+        "housing_days",
+        "housing_waiting",
+        _("nog op de wachtlijst"),
+        AFTER_RELEASE,
+        source="referrals",
+    ),
+)
+
+ALL: tuple[Indicator | DurationIndicator, ...] = (*INDICATORS, *DURATIONS)
+
+BY_CODE: dict[str, Indicator | DurationIndicator] = {indicator.code: indicator for indicator in ALL}
 
 
 @dataclass(frozen=True)
@@ -218,97 +501,5 @@ class PendingIndicator:
     pending_on: str  # the app whose records it needs
 
 
-PENDING: tuple[PendingIndicator, ...] = (
-    PendingIndicator(
-        "gezamenlijk-overleg-op-tijd",
-        _("Gezamenlijk overleg binnen 4 weken"),
-        _(
-            "Teller: trajecten zonder kort verblijf met een overleg van inrichting, gemeente, "
-            "gedetineerde (en reclassering als die betrokken is) binnen 4 weken na aankomst. "
-            "Noemer: trajecten zonder kort verblijf die in de periode aankwamen en waarvan de "
-            "termijn afliep."
-        ),
-        "meetings",
-    ),
-    PendingIndicator(
-        "mdo-elke-6-weken",
-        _("MDO elke 6 weken gehouden"),
-        _(
-            "Teller: trajecten waarvan elk MDO dat in de periode moest plaatsvinden binnen 6 "
-            "weken na het vorige (of na aankomst) is gehouden. Noemer: trajecten die in de "
-            "periode in detentie waren en waarvoor in de periode een MDO moest plaatsvinden."
-        ),
-        "meetings",
-    ),
-    PendingIndicator(
-        "trajectoverleg-gehouden",
-        _("Trajectoverleggen gehouden zoals afgesproken"),
-        _(
-            "Teller: trajecten waarvan elk trajectoverleg dat in de periode moest plaatsvinden "
-            "(frequentie uit het D&R-plan) op tijd is gehouden. Noemer: trajecten met een "
-            "vastgesteld plan met een afgesproken frequentie en een trajectoverleg dat in de "
-            "periode moest plaatsvinden."
-        ),
-        "meetings",
-    ),
-    PendingIndicator(
-        "trajectoverleg-aanwezigheid",
-        _("Wie was bij het trajectoverleg"),
-        _(
-            "Per partij (inrichting, reclassering, gemeente, gedetineerde). Teller: trajecten "
-            "met een trajectoverleg in de periode waarbij die partij aanwezig was (ook online). "
-            "Noemer: trajecten met een trajectoverleg in de periode."
-        ),
-        "meetings",
-    ),
-    PendingIndicator(
-        "regie-na-vrijlating-benoemd-en-ontmoet",
-        _("Regie na vrijlating benoemd en tijdens detentie ontmoet"),
-        _(
-            "Teller: vrijgelaten trajecten waarbij bij de overdracht een persoon is benoemd van "
-            "de organisatie die na vrijlating casusregie heeft, en die de gedetineerde tijdens "
-            "de detentie heeft ontmoet. Noemer: trajecten die in de periode zijn vrijgelaten."
-        ),
-        "handover",
-    ),
-    PendingIndicator(
-        "vrijgelaten-met-basisvoorwaarden-overdracht",
-        _("Vrijgelaten zonder basisvoorwaarde in orde (uit de overdracht)"),
-        _(
-            "Zoals 'Vrijgelaten zonder ...' hierboven, maar uit de uitkomst per "
-            "basisvoorwaarde die bij de vrijlating is vastgelegd, in plaats van uit de "
-            "screening."
-        ),
-        "handover",
-    ),
-    PendingIndicator(
-        "vrijlating-tot-uitkering",
-        _("Tijd van vrijlating tot uitkering"),
-        _(
-            "Mediaan en gemiddelde van het aantal dagen van de vrijlating tot de eerste dag van "
-            "de uitkering, over trajecten die in de periode zijn vrijgelaten met een uitkering "
-            "als inkomen. Ook: aandeel met een uitkering vanaf de dag van vrijlating."
-        ),
-        "handover",
-    ),
-    PendingIndicator(
-        "wachttijd-toezicht",
-        _("Wachttijd van vrijlating tot start toezicht"),
-        _(
-            "Mediaan en gemiddelde van het aantal dagen van de vrijlating tot de start van het "
-            "toezicht door de reclassering, over trajecten die in de periode zijn vrijgelaten "
-            "met een justitiële titel (v.i. of voorwaardelijke straf)."
-        ),
-        "referrals",
-    ),
-    PendingIndicator(
-        "wachttijd-beschermd-wonen",
-        _("Wachttijd van vrijlating tot beschermd wonen"),
-        _(
-            "Mediaan en gemiddelde van het aantal dagen van de vrijlating tot de start van "
-            "beschermd wonen, over trajecten die in de periode zijn vrijgelaten met een "
-            "verwijzing naar beschermd wonen; ook het aantal dat nog op de wachtlijst staat."
-        ),
-        "referrals",
-    ),
-)
+# Every indicator of issue 5 is built; new ones that wait for data go here.
+PENDING: tuple[PendingIndicator, ...] = ()

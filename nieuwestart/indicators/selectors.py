@@ -8,28 +8,47 @@ Access (issue 5, item 5): only two roles see indicators, and never a case file.
   403 on the dashboard, the exports and the API.
 
 Figures come from `TrajectoryFact` with SQL `GROUP BY` on the cohort month: one query per
-cohort date (arrival, first sheet sent, release), one for the caseload and one for the
+cohort date (arrival, first sheet sent, release); for the meeting terms and the
+trajectory-meeting attendance one grouped query and one for the whole period each (a
+trajectory can have rows in several months, so the total is not the sum of the months); one
+histogram query (days, count) per duration indicator; one for the caseload and one for the
 municipalities that never reacted, whatever the number of trajectories. Every cell passes
-through `suppression.cell`.
+through `suppression.cell` or `suppression.duration_cell`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q, QuerySet
+from django.db import connection
+from django.db.models import Case, Count, Max, Min, Q, QuerySet, When
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext as _
 
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.indicators import registry
 from nieuwestart.indicators.forms import QUARTER
-from nieuwestart.indicators.models import DEFAULT_CASELOAD_NORM, CaseloadNorm, TrajectoryFact
-from nieuwestart.indicators.suppression import Cell, cell, count
+from nieuwestart.indicators.models import (
+    DEFAULT_CASELOAD_NORM,
+    CaseloadNorm,
+    MeetingAttendanceFact,
+    MeetingTermFact,
+    TrajectoryFact,
+)
+from nieuwestart.indicators.suppression import (
+    Cell,
+    DurationCell,
+    cell,
+    count,
+    duration_cell,
+    suppressed_text,
+)
 from nieuwestart.organisations.models import Organisation, OrganisationKind
 from nieuwestart.screening.short_stay import add_months
 from nieuwestart.trajectories.models import Assignment, Phase
@@ -135,21 +154,26 @@ def filters_from(data: dict[str, Any], scope: Scope, requested: dict[str, Any]) 
     )
 
 
-def _facts(filters: Filters) -> QuerySet[TrajectoryFact]:
-    facts = TrajectoryFact.objects.all()
+def _scope(filters: Filters, prefix: str = "") -> Q:
+    """The dimension filters, on TrajectoryFact (or through `prefix` from a child row)."""
+    conditions: dict[str, Any] = {}
     if filters.prison:
-        facts = facts.filter(prison__code=filters.prison)
+        conditions["prison__code"] = filters.prison
     if filters.municipality:
-        facts = facts.filter(municipality__code=filters.municipality)
+        conditions["municipality__code"] = filters.municipality
     if filters.size_class:
-        facts = facts.filter(municipality_size=filters.size_class)
+        conditions["municipality_size"] = filters.size_class
     if filters.probation:
-        facts = facts.filter(probation__code=filters.probation)
+        conditions["probation__code"] = filters.probation
     if filters.short_stay:
-        facts = facts.filter(short_stay=filters.short_stay == "ja")
+        conditions["short_stay"] = filters.short_stay == "ja"
     if filters.lvb:
-        facts = facts.filter(lvb=filters.lvb)
-    return facts
+        conditions["lvb"] = filters.lvb
+    return Q(**{prefix + key: value for key, value in conditions.items()})
+
+
+def _facts(filters: Filters) -> QuerySet[TrajectoryFact]:
+    return TrajectoryFact.objects.filter(_scope(filters))
 
 
 @dataclass(frozen=True)
@@ -189,45 +213,243 @@ class IndicatorResult:
     trend: list[TrendPoint]
 
 
+@dataclass(frozen=True)
+class DurationPoint:
+    bucket: Bucket
+    cell: DurationCell
+
+
+@dataclass(frozen=True)
+class DurationResult:
+    indicator: registry.DurationIndicator
+    total: DurationCell
+    trend: list[DurationPoint]
+
+
+Result = IndicatorResult | DurationResult
+
+
 def _as_date(value: Any) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def indicator_results(filters: Filters, today: dt.date) -> list[IndicatorResult]:
-    """Every indicator for the period, with its trend; one GROUP BY query per cohort date."""
+Counts = dict[str, dict[dt.date, tuple[int, int]]]
+
+
+def _in_period(field: str, filters: Filters) -> dict[str, dt.date]:
+    return {f"{field}__gte": filters.start, f"{field}__lte": filters.last_day}
+
+
+def _share_aggregates(indicators: list[registry.Indicator], today: dt.date) -> dict[str, Any]:
+    """Per indicator the denominator and the numerator (or, for `every_on_time`, the
+    failures), as distinct trajectories."""
+    key = "pk" if indicators[0].rows == registry.FACTS else "fact"
+    aggregates: dict[str, Any] = {}
+    for i, indicator in enumerate(indicators):
+        counted = indicator.denominator(today)
+        distinct = key != "pk"
+        aggregates[f"d{i}"] = Count(key, filter=counted, distinct=distinct)
+        aggregates[f"n{i}"] = Count(key, filter=counted & indicator.numerator, distinct=distinct)
+    return aggregates
+
+
+def _numerator(indicator: registry.Indicator, n: int, d: int) -> int:
+    return d - n if indicator.every_on_time else n
+
+
+def _fact_shares(
+    filters: Filters, today: dt.date, trunc: Any, waiting: list[str]
+) -> tuple[Counts, dict[str, dict[dt.date, int]]]:
+    """The shares counted on TrajectoryFact: one GROUP BY query per cohort date. The release
+    cohort's query also counts who is still waiting (the duration indicators)."""
     facts = _facts(filters)
-    trunc = TruncQuarter if filters.step == QUARTER else TruncMonth
-    periods = buckets(filters)
-    counts: dict[str, dict[dt.date, tuple[int, int]]] = {}
+    counts: Counts = {}
+    waits: dict[str, dict[dt.date, int]] = {}
     cohorts: dict[str, list[registry.Indicator]] = defaultdict(list)
     for indicator in registry.INDICATORS:
-        cohorts[indicator.cohort].append(indicator)
+        if indicator.rows == registry.FACTS:
+            cohorts[indicator.cohort].append(indicator)
     for cohort, indicators in cohorts.items():
-        aggregates: dict[str, Any] = {}
-        for i, indicator in enumerate(indicators):
-            counted = indicator.denominator(today)
-            aggregates[f"d{i}"] = Count("pk", filter=counted)
-            aggregates[f"n{i}"] = Count("pk", filter=counted & indicator.numerator)
+        aggregates = _share_aggregates(indicators, today)
+        if cohort == registry.RELEASE:
+            for field in waiting:
+                aggregates[f"w_{field}"] = Count("pk", filter=Q(**{field: True}))
         rows: Any = (
-            facts.filter(**{f"{cohort}__gte": filters.start, f"{cohort}__lte": filters.last_day})
+            facts.filter(**_in_period(cohort, filters))
             .annotate(bucket=trunc(cohort))
             .values("bucket")
             .annotate(**aggregates)
             .order_by()
         )
         for row in rows:
+            bucket = _as_date(row["bucket"])
             for i, indicator in enumerate(indicators):
-                counts.setdefault(indicator.code, {})[_as_date(row["bucket"])] = (
-                    row[f"n{i}"],
-                    row[f"d{i}"],
+                d = row[f"d{i}"]
+                counts.setdefault(indicator.code, {})[bucket] = (
+                    _numerator(indicator, row[f"n{i}"], d),
+                    d,
                 )
-    results = []
+            for field in waiting if cohort == registry.RELEASE else []:
+                waits.setdefault(field, {})[bucket] = row[f"w_{field}"]
+    return counts, waits
+
+
+def _bucket_date(value: Any) -> dt.date:
+    """A truncated date read with a raw cursor (SQLite gives text, PostgreSQL a date)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return _as_date(value)
+
+
+def _row_shares(
+    filters: Filters, today: dt.date, trunc: Any
+) -> tuple[Counts, dict[str, tuple[int, int]]]:
+    """The shares counted on child rows (meeting terms, trajectory meetings), as trajectories.
+
+    Two-level, which is much cheaper than COUNT(DISTINCT ...) per indicator: the inner query
+    collapses the rows to one per trajectory and month (or one per trajectory for the whole
+    period) with a 0/1 flag per indicator (`MAX`: counted at all; and meeting the numerator,
+    or for `every_on_time` failing it); the outer query sums the flags per month. One query
+    per month and one for the whole period, per kind of row."""
+    counts: Counts = {}
+    totals: dict[str, tuple[int, int]] = {}
+    groups: dict[tuple[str, str], list[registry.Indicator]] = defaultdict(list)
     for indicator in registry.INDICATORS:
+        if indicator.rows != registry.FACTS:
+            groups[(indicator.rows, indicator.cohort)].append(indicator)
+    models: dict[str, Any] = {
+        registry.TERM_ROWS: MeetingTermFact,
+        registry.MEETING_ROWS: MeetingAttendanceFact,
+    }
+    quote = connection.ops.quote_name
+    for (rows_kind, cohort), indicators in groups.items():
+        rows = models[rows_kind].objects.filter(
+            _scope(filters, "fact__"), **_in_period(cohort, filters)
+        )
+        flags: dict[str, Any] = {}
+        for i, indicator in enumerate(indicators):
+            counted = indicator.denominator(today)
+            flags[f"d{i}"] = Max(Case(When(counted, then=1), default=0))
+            flags[f"n{i}"] = Max(Case(When(counted & indicator.numerator, then=1), default=0))
+        sums = ", ".join(f"SUM({quote(name)})" for name in flags)
+        per_bucket = (
+            rows.annotate(bucket=trunc(cohort)).values("fact_id", "bucket").annotate(**flags)
+        ).order_by()
+        per_trajectory = rows.values("fact_id").annotate(**flags).order_by()
+        inner, params = per_bucket.query.sql_with_params()
+        whole_inner, whole_params = per_trajectory.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('bucket')}, {sums} FROM ({inner}) AS rows "  # noqa: S608
+                f"GROUP BY {quote('bucket')}",
+                params,
+            )
+            grouped = cursor.fetchall()
+            cursor.execute(f"SELECT {sums} FROM ({whole_inner}) AS rows", whole_params)  # noqa: S608
+            whole = cursor.fetchone()
+        for bucket, *values in grouped:
+            for i, indicator in enumerate(indicators):
+                d, n = int(values[2 * i] or 0), int(values[2 * i + 1] or 0)
+                counts.setdefault(indicator.code, {})[_bucket_date(bucket)] = (
+                    _numerator(indicator, n, d),
+                    d,
+                )
+        for i, indicator in enumerate(indicators):
+            d, n = int(whole[2 * i] or 0), int(whole[2 * i + 1] or 0)
+            totals[indicator.code] = (_numerator(indicator, n, d), d)
+    return counts, totals
+
+
+def _durations(
+    filters: Filters, today: dt.date, trunc: Any
+) -> dict[str, dict[dt.date, dict[int, int]]]:
+    """Per duration indicator and month: days -> number of trajectories (one query each)."""
+    facts = (
+        _facts(filters)
+        .filter(**_in_period(registry.RELEASE, filters))
+        .filter(release_date__lte=today)
+    )
+    result: dict[str, dict[dt.date, dict[int, int]]] = {}
+    for indicator in registry.DURATIONS:
+        field = indicator.days_field
+        rows: Any = (
+            facts.filter(**{f"{field}__isnull": False})
+            .annotate(bucket=trunc(registry.RELEASE))
+            .values("bucket", field)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        per_bucket = result.setdefault(indicator.code, {})
+        for row in rows:
+            per_bucket.setdefault(_as_date(row["bucket"]), {})[row[field]] = row["n"]
+    return result
+
+
+# The counts change only when the facts are refreshed (nightly), so they are cached per
+# filter selection and day until then; the key holds the latest `refreshed_at` and the number
+# of facts, so any refresh (also of one trajectory) makes the next request count again. Only counts are cached (no
+# definitions, no personal data); suppression is applied after reading them.
+CACHE_SECONDS = 6 * 60 * 60
+
+
+def _figures(filters: Filters, today: dt.date) -> tuple[Any, ...]:
+    marker = TrajectoryFact.objects.aggregate(latest=Max("refreshed_at"), rows=Count("pk"))
+    state = (filters, today, marker["latest"], marker["rows"])
+    key = "indicators:" + hashlib.sha256(repr(state).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return tuple(cached)
+    trunc = TruncQuarter if filters.step == QUARTER else TruncMonth
+    waiting = [d.waiting_field for d in registry.DURATIONS if d.waiting_field]
+    counts, waits = _fact_shares(filters, today, trunc, waiting)
+    row_counts, row_totals = _row_shares(filters, today, trunc)
+    counts.update(row_counts)
+    figures = (counts, waits, row_totals, _durations(filters, today, trunc))
+    cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def indicator_results(filters: Filters, today: dt.date) -> list[Result]:
+    """Every indicator for the period, with its trend, in the registry's order."""
+    periods = buckets(filters)
+    counts, waits, row_totals, durations = _figures(filters, today)
+    results: list[Result] = []
+    for indicator in registry.ALL:
+        if isinstance(indicator, registry.DurationIndicator):
+            histograms = durations.get(indicator.code, {})
+            waited = waits.get(indicator.waiting_field, {}) if indicator.waiting_field else None
+
+            def waiting_in(
+                start: dt.date, waited: dict[dt.date, int] | None = waited
+            ) -> int | None:
+                return None if waited is None else waited.get(start, 0)
+
+            merged: dict[int, int] = defaultdict(int)
+            for histogram in histograms.values():
+                for days, n in histogram.items():
+                    merged[days] += n
+            results.append(
+                DurationResult(
+                    indicator,
+                    duration_cell(merged, None if waited is None else sum(waited.values())),
+                    [
+                        DurationPoint(
+                            b, duration_cell(histograms.get(b.start, {}), waiting_in(b.start))
+                        )
+                        for b in periods
+                    ],
+                )
+            )
+            continue
         per_bucket = counts.get(indicator.code, {})
         trend = [TrendPoint(b, cell(*per_bucket.get(b.start, (0, 0)))) for b in periods]
-        numerator = sum(n for n, _d in per_bucket.values())
-        denominator = sum(d for _n, d in per_bucket.values())
-        results.append(IndicatorResult(indicator, cell(numerator, denominator), trend))
+        if indicator.code in row_totals:
+            total = cell(*row_totals[indicator.code])
+        else:
+            numerator = sum(n for n, _d in per_bucket.values())
+            denominator = sum(d for _n, d in per_bucket.values())
+            total = cell(numerator, denominator)
+        results.append(IndicatorResult(indicator, total, trend))
     return results
 
 
@@ -334,7 +556,7 @@ def last_refreshed() -> dt.datetime | None:
 @dataclass(frozen=True)
 class Dashboard:
     filters: Filters
-    results: list[IndicatorResult]
+    results: list[Result]
     caseload: list[CaseloadRow] | None  # None: not shown for this scope
     silent: list[SilentMunicipality]
     refreshed: dt.datetime | None
@@ -350,8 +572,12 @@ def dashboard(filters: Filters, scope: Scope, today: dt.date) -> Dashboard:
     )
 
 
-def export_table(results: list[IndicatorResult]) -> tuple[list[str], list[list[Any]]]:
-    """The rows of the CSV and XLSX exports: per indicator the whole period, then each step."""
+def export_table(results: list[Result]) -> tuple[list[str], list[list[Any]]]:
+    """The rows of the CSV and XLSX exports: per indicator the whole period, then each step.
+
+    A share fills teller, noemer and waarde (%); a duration fills the number of trajectories,
+    the median and mean days and, where it applies, the number still waiting. Withheld figures
+    read "minder dan 5"."""
     header = [
         _("code"),
         _("indicator"),
@@ -359,20 +585,33 @@ def export_table(results: list[IndicatorResult]) -> tuple[list[str], list[list[A
         _("teller"),
         _("noemer"),
         _("waarde (%)"),
+        _("aantal trajecten"),
+        _("mediaan (dagen)"),
+        _("gemiddelde (dagen)"),
+        _("nog wachtend"),
         _("definitie teller"),
         _("definitie noemer"),
     ]
     rows: list[list[Any]] = []
     for result in results:
         indicator = result.indicator
-        points = [(_("hele periode"), result.total)] + [
-            (p.bucket.label, p.cell) for p in result.trend
-        ]
+        points: list[tuple[str, Cell | DurationCell]] = [(_("hele periode"), result.total)]
+        points += [(p.bucket.label, p.cell) for p in result.trend]
         for label, value in points:
-            if value.suppressed or value.empty:
-                figures: list[Any] = [value.text] * 3
+            figures: list[Any]
+            if isinstance(value, DurationCell):
+                if value.suppressed or value.empty:
+                    duration: list[Any] = [value.text] * 3
+                else:
+                    duration = [value.count, value.median, value.mean]
+                waiting: Any = ""
+                if isinstance(indicator, registry.DurationIndicator) and indicator.waiting_field:
+                    waiting = suppressed_text() if value.waiting is None else value.waiting
+                figures = ["", "", "", *duration, waiting]
+            elif value.suppressed or value.empty:
+                figures = [value.text] * 3 + ["", "", "", ""]
             else:
-                figures = [value.numerator, value.denominator, value.value]
+                figures = [value.numerator, value.denominator, value.value, "", "", "", ""]
             rows.append(
                 [
                     indicator.code,

@@ -52,15 +52,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if filters is not None:
         data = selectors.dashboard(filters, scope, today)
         sections: dict[str, list[dict[str, Any]]] = {}
+        step = _("kwartaal") if filters.step == "kwartaal" else _("maand")
         for result in data.results:
-            sections.setdefault(str(result.indicator.section), []).append(
-                {"result": result, "chart": charts.bar_chart(result.trend)}
+            indicator = result.indicator
+            title = _(
+                "Staafdiagram: %(title)s, per %(step)s. De cijfers staan in de tabel hieronder."
+            ) % {"title": indicator.title, "step": step}
+            waiting = isinstance(indicator, registry.DurationIndicator) and bool(
+                indicator.waiting_field
+            )
+            sections.setdefault(str(indicator.section), []).append(
+                {
+                    "result": result,
+                    "chart": charts.svg(charts.bar_chart(result.trend), indicator.code, title),
+                    "rows": charts.table_rows(result.trend, waiting),
+                }
             )
         context.update(
             data=data,
             sections=list(sections.items()),
             query=urlencode(filters.as_params()),
-            step_label=_("kwartaal") if filters.step == "kwartaal" else _("maand"),
+            step_label=step,
         )
     response = render(request, "indicators/dashboard.html", context)
     response["Cache-Control"] = "no-store"

@@ -26,6 +26,9 @@ def world(reference_data, settings, make_user):
     many(6, arrival=arrival, screening_due=due, screening_done=arrival + dt.timedelta(days=3))
     many(3, arrival=arrival, screening_due=due)
     many(7, prison="PI-TER-PEEL", arrival=arrival, screening_due=due)
+    released = arrival + dt.timedelta(days=10)
+    for days in (0, 5, 9, 14, 30):  # median 9 days
+        many(1, release_date=released, supervision_days=days, supervision_waiting=False)
     make_user("ketenbreed", "GM0363", "ketenanalist")
     return make_user("directie", "PI-ALMELO", "management")
 
@@ -44,6 +47,14 @@ def test_management_reads_its_figures_and_the_chain_filters(page: Page, live_ser
     expect(card.get_by_role("img")).to_be_visible()
     card.get_by_text("Cijfers als tabel").click()
     expect(card.get_by_role("table")).to_be_visible()
+    waiting = page.locator(
+        "article",
+        has=page.get_by_role("heading", name="Wachttijd van vrijlating tot start toezicht"),
+    )
+    expect(waiting.locator(".ns-indicator__value")).to_have_text("9 dagen")
+    expect(waiting.get_by_text("mediaan over 5 trajecten, gemiddeld 11,6 dagen")).to_be_visible()
+    waiting.get_by_text("Cijfers als tabel").click()
+    expect(waiting.get_by_role("columnheader", name="Mediaan")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV-bestand").click()
@@ -52,7 +63,7 @@ def test_management_reads_its_figures_and_the_chain_filters(page: Page, live_ser
 
     login(page, live_server, "ketenbreed", PASSWORD)
     page.goto(f"{live_server.url}/indicatoren/")
-    page.get_by_label("Inrichting").select_option(label="PI Ter Peel")
+    page.locator("select[name=inrichting]").select_option(label="PI Ter Peel")
     page.get_by_role("button", name="Toon cijfers").click()
     card = page.locator(
         "article", has=page.get_by_role("heading", name="Screening binnen 10 werkdagen")

@@ -29,3 +29,25 @@ def test_seed_indicators_is_idempotent_and_shows_figures(api, settings):
     assert screening["onderdrukt"] or screening["noemer"] >= 5
     manager = User.objects.get(username="mt.almelo")
     assert api(manager).get("/api/v1/indicatoren").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_fills_the_meeting_handover_and_referral_indicators(api, settings):
+    from nieuwestart.indicators import registry
+    from nieuwestart.indicators.models import MeetingAttendanceFact, MeetingTermFact
+
+    settings.NIEUWESTART_DEMO = True
+    demo_data_load(trajectories=80)  # loads the meetings, handover and referral demo too
+
+    # The demo's meetings, outcomes at release and referrals reach the facts.
+    assert MeetingTermFact.objects.filter(kind="mdo", held_on__isnull=False).exists()
+    assert MeetingAttendanceFact.objects.exists()
+    assert TrajectoryFact.objects.filter(joint_meeting_on__isnull=False).exists()
+    # Released demo trajectories have outcomes at release (seed_handover): no fallback.
+    released = TrajectoryFact.objects.filter(release_date__isnull=False)
+    assert not released.exclude(release_source="overdracht").exists()
+    keten = User.objects.get(username="keten")
+    body = api(keten).get("/api/v1/indicatoren?paginaGrootte=100").json()
+    codes = [r["code"] for r in body["results"]]
+    assert codes == [indicator.code for indicator in registry.ALL]
+    assert not registry.PENDING

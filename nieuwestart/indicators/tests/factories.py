@@ -61,3 +61,27 @@ def fact(
 def many(count: int, **values: Any) -> None:
     for _ in range(count):
         fact(**values)
+
+
+def terms(
+    kind: str, schedule: list[tuple[dt.date, dt.date | None]], **values: Any
+) -> TrajectoryFact:
+    """A trajectory with rolling meeting terms: (due, held on) pairs."""
+    from nieuwestart.indicators.models import MeetingTermFact
+
+    row = fact(**values)
+    MeetingTermFact.objects.bulk_create(
+        MeetingTermFact(fact=row, kind=kind, due=due, held_on=held) for due, held in schedule
+    )
+    return row
+
+
+def meetings(held: list[tuple[dt.date, dict[str, bool]]], **values: Any) -> TrajectoryFact:
+    """A trajectory with held trajectory meetings: (day, {party_present: bool}) pairs."""
+    from nieuwestart.indicators.models import MeetingAttendanceFact
+
+    row = fact(**values)
+    MeetingAttendanceFact.objects.bulk_create(
+        MeetingAttendanceFact(fact=row, held_on=day, **present) for day, present in held
+    )
+    return row
