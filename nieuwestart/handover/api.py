@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory
 from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
 from nieuwestart.audit.models import Channel
 from nieuwestart.handover import selectors
@@ -222,15 +223,9 @@ def handover_representation(trajectory: Trajectory, user: User) -> dict[str, Any
 # --- HTTP helpers ---------------------------------------------------------------------------
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _access(request: Request, traject_id: str, action: Action | None = None) -> Trajectory:
     return access_trajectory(
-        _user(request),
+        signed_in_user(request),
         traject_id,
         purpose=PURPOSE,
         channel=Channel.API,
@@ -356,7 +351,7 @@ class OverdrachtView(APIView):
     )
     def get(self, request: Request, traject_id: str) -> Response:
         trajectory = _access(request, traject_id)
-        response = Response(handover_representation(trajectory, _user(request)))
+        response = Response(handover_representation(trajectory, signed_in_user(request)))
         response["ETag"] = trajectory_etag(trajectory)
         return response
 
@@ -383,7 +378,7 @@ class OverdrachtBasisvoorwaardeView(APIView):
         tags=["overdracht"],
     )
     def put(self, request: Request, traject_id: str, basisvoorwaarde: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.HANDOVER_EDIT)
         if basisvoorwaarde not in SCHEMA:
             return _problem(404, _("Deze basisvoorwaarde bestaat niet."))
@@ -437,7 +432,7 @@ class VrijlatingView(APIView):
         tags=["overdracht"],
     )
     def post(self, request: Request, traject_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.RELEASE)
         try:
             body = request.data if isinstance(request.data, dict) else {}
@@ -492,7 +487,7 @@ class AfsluitingView(APIView):
         tags=["overdracht"],
     )
     def post(self, request: Request, traject_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.CLOSE)
         refusal = selectors.close_refusal(trajectory, user)
         if trajectory.phase == Phase.CLOSED:

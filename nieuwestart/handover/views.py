@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory, may
-from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
 from nieuwestart.handover import selectors
 from nieuwestart.handover.forms import CheckForm, CloseForm, ReleaseForm
@@ -33,17 +33,11 @@ PURPOSE = "overdracht"
 CATEGORIES: tuple[Category, ...] = (Category.IDENTITY, Category.DETENTION, Category.CONDITIONS)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _access(
     request: HttpRequest, traject_id: UUID, *, purpose: str, action: Action | None = None
 ) -> Trajectory:
     return access_trajectory(
-        _user(request),
+        signed_in_user(request),
         traject_id,
         purpose=purpose,
         channel=Channel.WEB,
@@ -75,7 +69,7 @@ def _crumbs(trajectory: Trajectory, current: str, *, via_handover: bool = True) 
 @login_required
 @require_http_methods(["GET"])
 def handover(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(request, traject_id, purpose=PURPOSE)
     view = selectors.handover_view(trajectory, user)
     return render(
@@ -97,7 +91,7 @@ def handover(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, traject_id: UUID, condition: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if condition not in SCHEMA:
         raise Http404
     trajectory = _access(request, traject_id, purpose=PURPOSE, action=Action.HANDOVER_EDIT)
@@ -161,7 +155,7 @@ def _state_label(state: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def release(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(
         request, traject_id, purpose="vrijlating vastleggen", action=Action.RELEASE
     )
@@ -224,7 +218,7 @@ def release(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(request, traject_id, purpose="traject afsluiten", action=Action.CLOSE)
     refusal = selectors.close_refusal(trajectory, user)
     conflict = False

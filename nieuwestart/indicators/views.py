@@ -18,23 +18,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.indicators import charts, exports, registry, selectors
 from nieuwestart.indicators.forms import FilterForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _filters(
     request: HttpRequest,
 ) -> tuple[selectors.Scope, FilterForm, selectors.Filters | None]:
-    scope = selectors.scope_for(_user(request))
+    scope = selectors.scope_for(signed_in_user(request))
     fixed = frozenset({scope.forced}) if scope.forced else frozenset()
     params = request.GET if request.GET else None
     form = FilterForm(params or {}, fixed=fixed)

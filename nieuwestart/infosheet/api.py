@@ -31,7 +31,7 @@ from rest_framework.views import APIView
 
 from nieuwestart.access.policy import Action
 from nieuwestart.access.trajectories import access_trajectory
-from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
 from nieuwestart.audit.models import Channel
 from nieuwestart.infosheet import selectors
@@ -309,15 +309,9 @@ ERROR_STATUS = {
 }
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _read(request: Request, traject_id: str, *, export: str) -> Trajectory:
     """The trajectory for this reader: logged as a read, or as an export for a PDF."""
-    user = _user(request)
+    user = signed_in_user(request)
     as_pdf = request.accepted_renderer.format == "pdf"
     trajectory = access_trajectory(
         user,
@@ -386,7 +380,7 @@ class InformatiebladVersturenView(APIView):
         tags=["informatieblad"],
     )
     def post(self, request: Request, traject_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = access_trajectory(
             user,
             traject_id,
@@ -439,7 +433,7 @@ class OntvangstbevestigingView(APIView):
         tags=["informatieblad"],
     )
     def post(self, request: Request, traject_id: str, nummer: int) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = access_trajectory(
             user,
             traject_id,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory, may
-from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
 from nieuwestart.infosheet import selectors
 from nieuwestart.infosheet.models import InfoSheet
@@ -56,12 +56,6 @@ SECTION_LABELS = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _read(
     request: HttpRequest,
     traject_id: UUID,
@@ -72,7 +66,7 @@ def _read(
 ) -> Trajectory:
     """The trajectory for this reader, logged as a read, or as an export when `export` names
     the document that leaves the system as a file."""
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = access_trajectory(
         user,
         traject_id,
@@ -156,7 +150,7 @@ def _filename(trajectory: Trajectory, what: str) -> str:
 @login_required
 @require_GET
 def sheet(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _read(request, traject_id, purpose=PURPOSE, categories=SHEET_CATEGORIES)
     state = selectors.sheet_state(trajectory)
     return render(
@@ -201,7 +195,7 @@ def _version_or_404(trajectory: Trajectory, number: int) -> InfoSheet:
 @login_required
 @require_GET
 def version(request: HttpRequest, traject_id: UUID, number: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _read(request, traject_id, purpose=PURPOSE, categories=SHEET_CATEGORIES)
     found = _version_or_404(trajectory, number)
     latest = selectors.latest_version(trajectory)
@@ -238,7 +232,7 @@ def version_pdf(request: HttpRequest, traject_id: UUID, number: int) -> HttpResp
 @login_required
 @require_POST
 def send(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = access_trajectory(
         user,
         traject_id,
@@ -264,7 +258,7 @@ def send(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, traject_id: UUID, number: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = access_trajectory(
         user,
         traject_id,
@@ -295,7 +289,7 @@ def acknowledge(request: HttpRequest, traject_id: UUID, number: int) -> HttpResp
 @require_GET
 def my_plan(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     trajectory = _read(request, traject_id, purpose=MY_PLAN_PURPOSE, categories=MY_PLAN_CATEGORIES)
-    plan = selectors.my_plan(trajectory, _user(request))
+    plan = selectors.my_plan(trajectory, signed_in_user(request))
     return render(request, "infosheet/my_plan.html", {"trajectory": trajectory, "plan": plan})
 
 
@@ -309,7 +303,7 @@ def my_plan_pdf(request: HttpRequest, traject_id: UUID) -> HttpResponse:
         categories=MY_PLAN_CATEGORIES,
         export="mijn plan als PDF",
     )
-    plan = selectors.my_plan(trajectory, _user(request))
+    plan = selectors.my_plan(trajectory, signed_in_user(request))
     html = render_dutch(
         "infosheet/my_plan_pdf.html",
         {"plan": plan, "printed_at": timezone.now()},

@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory
 from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
 from nieuwestart.audit.models import Channel
@@ -331,15 +332,9 @@ def etag(meeting: Meeting | selectors.MeetingView) -> str:
     return f'"{meeting.uuid}-o{meeting.version}"'
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _access(request: Request, traject_id: str, action: Action | None = None) -> Trajectory:
     return access_trajectory(
-        _user(request),
+        signed_in_user(request),
         traject_id,
         purpose=PURPOSE,
         channel=Channel.API,
@@ -583,7 +578,7 @@ class OverleggenApiView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, traject_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.MEETING_EDIT)
         data = _validate(OverlegInvoerSerializer, request.data)
         participants = _participants(data["deelnemers"])
@@ -617,7 +612,7 @@ class AgendavoorstelApiView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id)
         return Response([_proposal_representation(i, user) for i in proposal(trajectory)])
 
@@ -638,7 +633,7 @@ class OverlegApiView(APIView):
     )
     def get(self, request: Request, traject_id: str, overleg_id: str) -> Response:
         trajectory = _access(request, traject_id)
-        return _meeting_response(_meeting(trajectory, overleg_id), _user(request))
+        return _meeting_response(_meeting(trajectory, overleg_id), signed_in_user(request))
 
 
 class OverlegVerslagApiView(APIView):
@@ -663,7 +658,7 @@ class OverlegVerslagApiView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, traject_id: str, overleg_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.MEETING_EDIT)
         meeting = _meeting(trajectory, overleg_id)
         data = _validate(VerslagInvoerSerializer, request.data)
@@ -710,7 +705,7 @@ class OverlegAfgelastenApiView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, traject_id: str, overleg_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.MEETING_EDIT)
         meeting = _meeting(trajectory, overleg_id)
         data = _validate(AfgelastenInvoerSerializer, request.data)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory, may
 from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
 from nieuwestart.deadlines.selectors import deadlines_for
 from nieuwestart.meetings import selectors
@@ -47,12 +48,6 @@ from nieuwestart.trajectories.services import ServiceError
 
 READ_CATEGORIES = (Category.IDENTITY, Category.CONTACTS, Category.PLAN)
 PROPOSAL_WEEKS = 6
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _access(
@@ -113,7 +108,7 @@ def agenda_inputs(chosen: list[ProposedItem], extra: list[str]) -> list[AgendaIn
 @login_required
 @require_GET
 def meeting_list(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id)
     return render(
         request,
@@ -129,7 +124,7 @@ def meeting_list(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id, action=Action.MEETING_EDIT)
     if not trajectory.is_open:
         messages.info(request, _("Dit traject is afgesloten. U kunt geen overleg meer plannen."))
@@ -195,7 +190,7 @@ def plan(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, traject_id: UUID, overleg_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id)
     meeting = selectors.meeting_view(_meeting(trajectory, overleg_id), user)
     can_edit = may(user, Action.MEETING_EDIT)
@@ -233,7 +228,7 @@ def _pack_context(trajectory: Trajectory, meeting: Meeting, user: User) -> dict[
 @login_required
 @require_GET
 def pack(request: HttpRequest, traject_id: UUID, overleg_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id)
     meeting = _meeting(trajectory, overleg_id)
     return render(request, "meetings/pack.html", _pack_context(trajectory, meeting, user))
@@ -242,7 +237,7 @@ def pack(request: HttpRequest, traject_id: UUID, overleg_id: UUID) -> HttpRespon
 @login_required
 @require_GET
 def pack_pdf(request: HttpRequest, traject_id: UUID, overleg_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id, export="overlegpakket als PDF")
     meeting = _meeting(trajectory, overleg_id)
     with translation.override("nl"):
@@ -274,7 +269,7 @@ def _record_form(
 @login_required
 @require_http_methods(["GET", "POST"])
 def record(request: HttpRequest, traject_id: UUID, overleg_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id, action=Action.MEETING_EDIT)
     meeting = _meeting(trajectory, overleg_id)
     view = selectors.meeting_view(meeting, user)
@@ -326,7 +321,7 @@ def record(request: HttpRequest, traject_id: UUID, overleg_id: UUID) -> HttpResp
 @login_required
 @require_POST
 def cancel(request: HttpRequest, traject_id: UUID, overleg_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id, action=Action.MEETING_EDIT)
     meeting = _meeting(trajectory, overleg_id)
     form = CancelForm(request.POST)

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory
 from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
 from nieuwestart.audit.models import Action as LogAction
@@ -300,15 +301,9 @@ def etag(trajectory: Trajectory, version: int) -> str:
     return f'"{trajectory.uuid}-p{version}"'
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _access(request: Request, traject_id: str, action: Action | None = None) -> Trajectory:
     return access_trajectory(
-        _user(request),
+        signed_in_user(request),
         traject_id,
         purpose=PURPOSE,
         channel=Channel.API,
@@ -387,7 +382,7 @@ def _validate(
 def _conflict(request: Request, trajectory: Trajectory, exc: PlanConflict) -> Response:
     # The message shows what others changed: that is a read of the plan, so it is logged.
     log_processing(
-        actor=_user(request),
+        actor=signed_in_user(request),
         action=LogAction.READ,
         categories=[Category.PLAN.value],
         purpose=PURPOSE,
@@ -476,7 +471,7 @@ class PlanApiView(APIView):
     )
     def get(self, request: Request, traject_id: str) -> Response:
         trajectory = _access(request, traject_id)
-        data = plan_representation(trajectory, _user(request))
+        data = plan_representation(trajectory, signed_in_user(request))
         response = Response(data)
         response["ETag"] = etag(trajectory, data["versie"])
         return response
@@ -502,7 +497,7 @@ class PlanApiView(APIView):
         tags=TAGS,
     )
     def patch(self, request: Request, traject_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.PLAN_EDIT)
         body = _body(request)
         data = _validate(PlanWijzigingSerializer, body, partial=True)
@@ -554,7 +549,7 @@ class PlanTakenApiView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, traject_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.PLAN_EDIT)
         data = _validate(TaakInvoerSerializer, _body(request))
         try:
@@ -595,7 +590,7 @@ class PlanTaakApiView(APIView):
         tags=TAGS,
     )
     def patch(self, request: Request, traject_id: str, taak_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.PLAN_EDIT)
         data = _validate(TaakInvoerSerializer, _body(request), partial=True)
         try:
@@ -626,7 +621,7 @@ class PlanTaakApiView(APIView):
         tags=TAGS,
     )
     def delete(self, request: Request, traject_id: str, taak_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.PLAN_EDIT)
         body = request.data if isinstance(request.data, dict) else {}
         try:
@@ -679,7 +674,7 @@ class PlanVaststellenApiView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, traject_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.PLAN_ESTABLISH)
         data = _validate(VaststellenSerializer, _body(request))
         try:
@@ -736,7 +731,7 @@ class PlanVersieApiView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str, nummer: int) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id)
         detail = selectors.version_detail(trajectory, nummer, user)
         if detail is None:
@@ -768,7 +763,7 @@ class ReclasseringsadviesApiView(APIView):
         tags=TAGS,
     )
     def put(self, request: Request, traject_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.PROBATION_ADVICE)
         data = _validate(AdviesInvoerSerializer, _body(request))
         try:

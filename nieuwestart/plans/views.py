@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory, may
 from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
 from nieuwestart.plans import selectors
 from nieuwestart.plans.forms import (
@@ -59,12 +60,6 @@ from nieuwestart.trajectories.services import ServiceError
 
 PURPOSE = "D&R-plan"
 READ_CATEGORIES = (Category.IDENTITY, Category.PLAN)
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _access(user: User, traject_id: UUID, action: Action | None = None) -> Trajectory:
@@ -215,7 +210,7 @@ def _conflict_texts(
 @require_http_methods(["GET", "POST"])
 def plan(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     """The plan: sections, tasks per basic condition, probation's advice; edit what you own."""
-    user = _user(request)
+    user = signed_in_user(request)
     if request.method == "GET":
         trajectory = _access(user, traject_id)
         return _render_plan(request, user, trajectory)
@@ -359,7 +354,7 @@ def _remove_task(request: HttpRequest, user: User, trajectory: Trajectory) -> Ht
 @require_POST
 def advice(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     """Probation writes its advice into the plan (only probation)."""
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id, action=Action.PROBATION_ADVICE)
     form = AdviceForm(request.POST)
     if form.is_valid():
@@ -387,7 +382,7 @@ def advice(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def establish(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     """The PI establishes the plan (art. 18a Pbw), after seeing what changed."""
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id, action=Action.PLAN_ESTABLISH)
     view = selectors.plan_view(trajectory, user)
     form = EstablishForm(request.POST or None, initial={"versie": view.version})
@@ -430,7 +425,7 @@ def establish(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 @login_required
 @require_GET
 def versions(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id)
     return render(
         request,
@@ -447,7 +442,7 @@ def versions(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 @login_required
 @require_GET
 def version(request: HttpRequest, traject_id: UUID, number: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id)
     detail = selectors.version_detail(trajectory, number, user)
     if detail is None:

@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory
 from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
 from nieuwestart.audit.models import Action as LogAction
@@ -240,16 +241,10 @@ def referral_representation(view: selectors.ReferralView) -> dict[str, Any]:
 # --- HTTP helpers -----------------------------------------------------------------------------
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _access(request: Request, traject_id: str, action: Action | None = None) -> Trajectory:
     # Reads are logged once we know whether care content is shown (`_log_read`).
     return access_trajectory(
-        _user(request),
+        signed_in_user(request),
         traject_id,
         purpose=PURPOSE,
         channel=Channel.API,
@@ -362,7 +357,7 @@ class VerwijzingenApiView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id)
         views = selectors.referrals_for(trajectory, user)
         paginator = Pagination()
@@ -385,7 +380,7 @@ class VerwijzingenApiView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, traject_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.REFERRAL_EDIT)
         data = _validate(VerwijzingInvoerSerializer, _body(request))
         arguments = {NAMES[k]: v for k, v in data.items()}
@@ -410,7 +405,7 @@ class VerwijzingApiView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str, verwijzing_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id)
         referral = _referral(trajectory, verwijzing_id)
         view = _view(trajectory, user, referral)
@@ -439,7 +434,7 @@ class VerwijzingApiView(APIView):
         tags=TAGS,
     )
     def patch(self, request: Request, traject_id: str, verwijzing_id: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.REFERRAL_EDIT)
         referral = _referral(trajectory, verwijzing_id)
         data = _validate(VerwijzingWijzigingSerializer, _body(request))

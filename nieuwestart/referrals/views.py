@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory
 from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
 from nieuwestart.audit.services import log_processing
@@ -41,12 +42,6 @@ from nieuwestart.referrals.services import (
 from nieuwestart.trajectories.models import Trajectory
 from nieuwestart.trajectories.selectors import trajectory_detail_queryset
 from nieuwestart.trajectories.services import ServiceError
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _access(user: User, traject_id: UUID) -> Trajectory:
@@ -91,7 +86,7 @@ def _add_errors(form: Any, exc: ServiceError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id)
     care_hidden = not sees_care_content(user)
     form = ReferralCreateForm(request.POST or None, care_help=care_hidden, initial=today_initial())
@@ -137,7 +132,7 @@ def _keep_input(form: ReferralEditForm, version: int) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, traject_id: UUID, verwijzing_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _access(user, traject_id)
     referral = _referral(trajectory, verwijzing_id)
     content_visible = not referral.is_care or sees_care_content(user)

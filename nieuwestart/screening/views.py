@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory, may
 from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
 from nieuwestart.screening import selectors
 from nieuwestart.screening.forms import ContributionForm, ScreeningForm
@@ -36,12 +37,6 @@ from nieuwestart.trajectories.models import Trajectory
 from nieuwestart.trajectories.selectors import trajectory_detail_queryset
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def read_categories(user: User) -> list[Category]:
     """What the screening page shows this user: the name, the conditions, care content if any."""
     categories = [Category.IDENTITY, Category.CONDITIONS]
@@ -51,7 +46,7 @@ def read_categories(user: User) -> list[Category]:
 
 
 def _trajectory(request: HttpRequest, traject_id: UUID, *, edit: bool) -> Trajectory:
-    user = _user(request)
+    user = signed_in_user(request)
     return access_trajectory(
         user,
         traject_id,
@@ -72,7 +67,7 @@ def _page(
     conflict: ScreeningConflict | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     view = selectors.screening_view(trajectory, user)
     can_edit = may(user, Action.SCREENING_EDIT)
     care_details = sees_care_details(user)
@@ -106,7 +101,7 @@ def _page(
 @require_http_methods(["GET", "POST"])
 def screening(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     """GET: everyone involved reads the screening. POST: save it (Action.SCREENING_EDIT)."""
-    user = _user(request)
+    user = signed_in_user(request)
     if request.method == "GET":
         return _page(request, _trajectory(request, traject_id, edit=False))
     trajectory = _trajectory(request, traject_id, edit=True)
@@ -136,7 +131,7 @@ def screening(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 @require_POST
 def contribute(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     """Add what the user's organisation knows to one domain, attributed to them."""
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = _trajectory(request, traject_id, edit=True)
     form = ContributionForm(request.POST)
     if form.is_valid():

@@ -26,6 +26,7 @@ from nieuwestart.access.trajectories import (
     record_list_read,
 )
 from nieuwestart.accounts.models import Role, User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
 from nieuwestart.deadlines import selectors as deadline_selectors
 from nieuwestart.handover import selectors as handover_selectors
@@ -66,16 +67,10 @@ DETAIL_CATEGORIES = (*FILE_CATEGORIES, Category.CONDITIONS, Category.PLAN)
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def worklist(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if user.role == Role.PRIVACY_OFFICER:
         return redirect("audit:home")
     if user.role == Role.ADMINISTRATOR:
@@ -135,7 +130,7 @@ def _policy_rows(user: User) -> list[dict[str, Any]]:
 
 @login_required
 def detail(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = access_trajectory(
         user,
         traject_id,
@@ -199,7 +194,7 @@ def detail(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_return_municipality(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = access_trajectory(
         user,
         traject_id,
@@ -251,7 +246,7 @@ def change_return_municipality(request: HttpRequest, traject_id: UUID) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_phase(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = access_trajectory(
         user,
         traject_id,
@@ -316,7 +311,7 @@ ASSIGNABLE = [
 @login_required
 @require_http_methods(["GET", "POST"])
 def assign(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     allowed = [(role, action) for role, action in ASSIGNABLE if may(user, action)]
     can_probation = may(user, Action.ASSIGN_PROBATION)
     needed = allowed[0][1] if allowed else Action.ASSIGN_PROBATION
@@ -400,7 +395,7 @@ def _require_admin(user: User) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     _require_admin(user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -417,7 +412,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_progress(request: HttpRequest, batch_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     _require_admin(user)
     batch = get_object_or_404(ImportBatch, uuid=batch_id, uploaded_by=user)
     summary = import_summary(batch)
@@ -434,7 +429,7 @@ def import_progress(request: HttpRequest, batch_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def import_step(request: HttpRequest, batch_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     _require_admin(user)
     batch = get_object_or_404(ImportBatch, uuid=batch_id, uploaded_by=user)
     import_batch_process(actor=user, batch=batch, limit=200)

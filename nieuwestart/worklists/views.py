@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from nieuwestart.access.policy import CASE_ROLES, Action, Category
 from nieuwestart.access.trajectories import LIST_CATEGORIES, access_trajectory, record_list_read
 from nieuwestart.accounts.models import User
+from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
 from nieuwestart.trajectories.services import ServiceError
 from nieuwestart.worklists import selectors
@@ -46,12 +47,6 @@ TAB_LABELS = {
 WAITING_CATEGORIES = (*LIST_CATEGORIES, Category.CONDITIONS)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _tabs(user: User) -> list[str]:
     tabs = ["mij", "organisatie"]
     if selectors.is_municipal(user):
@@ -65,7 +60,7 @@ def _tabs(user: User) -> list[str]:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if user.role not in CASE_ROLES or user.organisation is None:
         raise PermissionDenied
     tabs = _tabs(user)
@@ -134,7 +129,7 @@ def log_waiting_read(user: User, items: list[selectors.WaitingItem], *, channel:
 @login_required
 @require_POST
 def pick_up(request: HttpRequest, traject_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     trajectory = access_trajectory(
         user,
         traject_id,
