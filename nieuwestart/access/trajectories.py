@@ -120,6 +120,13 @@ def category_visibility(user: User, category: Category) -> Visibility:
     return visibility(category, user.organisation.kind, user.role)
 
 
+def sees_care_content(user: User) -> bool:
+    """Does this user see care content (zorginhoud: diagnoses, treatment, care providers) in
+    full? Today only probation; the PI and the municipality see it as a signal. Every app that
+    shows or accepts care text asks this one question."""
+    return category_visibility(user, Category.CARE_DETAILS) == Visibility.FULL
+
+
 def record_list_read(
     user: User,
     trajectories: Iterable[Trajectory],

@@ -33,8 +33,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nieuwestart.access.policy import Action, Category, Visibility
-from nieuwestart.access.trajectories import category_visibility, may
+from nieuwestart.access.policy import Action
+from nieuwestart.access.trajectories import may, sees_care_content
 from nieuwestart.accounts.models import User
 from nieuwestart.deadlines.models import DeadlineConfig
 from nieuwestart.deadlines.selectors import DeadlineView, deadlines_for
@@ -149,7 +149,7 @@ def _note_visible(code: str, organisation_id: int | None, user: User | None) -> 
     note no more than the municipality does."""
     if code != CARE or user is None:
         return True
-    if category_visibility(user, Category.CARE_DETAILS) == Visibility.FULL:
+    if sees_care_content(user):
         return True
     return organisation_id is not None and organisation_id == user.organisation_id
 

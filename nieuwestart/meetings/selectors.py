@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nieuwestart.access.policy import CASE_ROLES, Action, Category, Visibility
-from nieuwestart.access.trajectories import category_visibility, may
+from nieuwestart.access.policy import CASE_ROLES, Action
+from nieuwestart.access.trajectories import may, sees_care_content
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.meetings.agenda import ProposedItem
 from nieuwestart.meetings.models import (
@@ -194,11 +194,6 @@ def _domain_label(code: str) -> str:
 def item_hidden(user: User, source: str, domain: str, organisation_id: int | None) -> bool:
     """An agenda item from another organisation's care task, for a plan summary reader."""
     return source == AgendaSource.TASK and care_task_hidden(user, domain, organisation_id)
-
-
-def sees_care_content(user: User) -> bool:
-    """Does this reader see care content (diagnoses, treatment) in full?"""
-    return category_visibility(user, Category.CARE_DETAILS) == Visibility.FULL
 
 
 def care_content_hidden(

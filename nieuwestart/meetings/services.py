@@ -31,8 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nieuwestart.access.policy import CASE_ROLES, Category, Visibility
-from nieuwestart.access.trajectories import category_visibility
+from nieuwestart.access.policy import CASE_ROLES, Category
+from nieuwestart.access.trajectories import sees_care_content
 from nieuwestart.accounts.models import User
 from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
@@ -171,7 +171,7 @@ def may_write_care_minutes(user: User) -> bool:
     treatment. Only a user who may read care content in full (`zorginhoud`: probation) writes
     them; the PI casemanager and the municipality see care content only as a signal, so they
     could not read back what they wrote (docs/meetings.md, "Who sees what")."""
-    return category_visibility(user, Category.CARE_DETAILS) == Visibility.FULL
+    return sees_care_content(user)
 
 
 def _local_day(value: dt.datetime, field_name: str) -> dt.date:

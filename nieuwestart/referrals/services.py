@@ -26,8 +26,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nieuwestart.access.policy import Category, Visibility
-from nieuwestart.access.trajectories import category_visibility
+from nieuwestart.access.policy import Category
+from nieuwestart.access.trajectories import sees_care_content
 from nieuwestart.accounts.models import User
 from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
@@ -94,11 +94,6 @@ class ReferralConflict(Conflict):
             code="conflict",
         )
         self.current = current
-
-
-def sees_care_content(user: User) -> bool:
-    """Care content (provider and note of a care referral) only for full care visibility."""
-    return category_visibility(user, Category.CARE_DETAILS) == Visibility.FULL
 
 
 def _care_refused_message() -> str:

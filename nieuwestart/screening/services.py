@@ -28,8 +28,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nieuwestart.access.policy import Category, Visibility
-from nieuwestart.access.trajectories import category_visibility
+from nieuwestart.access.policy import Category
+from nieuwestart.access.trajectories import sees_care_content
 from nieuwestart.accounts.models import User
 from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
@@ -95,7 +95,7 @@ class ScreeningConflict(Conflict):
 
 def sees_care_details(user: User) -> bool:
     """Only users who see care content in full may read or write it (probation, today)."""
-    return category_visibility(user, Category.CARE_DETAILS) == Visibility.FULL
+    return sees_care_content(user)
 
 
 def care_question_visible(user: User | None) -> bool:
