@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "nieuwestart.worklists",
     "nieuwestart.indicators",
     "nieuwestart.notify",
+    "nieuwestart.retention",
     "nieuwestart.api",
     "nieuwestart.demo",
 ]

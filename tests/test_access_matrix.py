@@ -176,6 +176,8 @@ APPS_WITH_MATRIX = (
     "worklists",
     "indicators",
     "notify",
+    "retention",
+    "accounts",
 )
 
 

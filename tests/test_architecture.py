@@ -26,8 +26,9 @@ LAYERS: dict[str, int] = {
     "nieuwestart.worklists": 13,
     "nieuwestart.indicators": 14,
     "nieuwestart.notify": 15,
-    "nieuwestart.api": 16,
-    "nieuwestart.demo": 17,
+    "nieuwestart.retention": 16,
+    "nieuwestart.api": 17,
+    "nieuwestart.demo": 18,
 }
 # The web-facing parts of lower apps serve HTTP and may use the API helpers (problem+json).
 HTTP_MODULES = ("views", "api", "urls")
