@@ -177,3 +177,60 @@ class CaseloadNorm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prison}: {self.norm}"
+
+
+class IndicatorSnapshot(models.Model):
+    """The child-row indicators of one full refresh, pre-counted per trajectory and month.
+
+    Built at the end of a refresh of all trajectories (`snapshot.indicator_snapshot_build`) for
+    the day of that refresh (`as_of`): a denominator counts the terms that had ended by then,
+    so a snapshot answers only requests of that same day. Any other refresh (of some
+    trajectories) removes the snapshots, and the dashboards count from the child rows again
+    until the next full refresh. `layout` names the indicators in the order of the bits in
+    `IndicatorRowMonth`; a snapshot whose layout differs from the registry's (after an
+    upgrade) is not used.
+    """
+
+    as_of = models.DateField()
+    built_at = models.DateTimeField()
+    layout = models.TextField()
+
+    class Meta:
+        verbose_name = _("indicatormomentopname")
+        verbose_name_plural = _("indicatormomentopnamen")
+
+
+class IndicatorRowMonth(models.Model):
+    """One trajectory in one month, for the indicators counted on child rows (meeting terms,
+    trajectory meetings): bit i of `counted` is set when the trajectory counts in the
+    denominator of the i-th such indicator that month, bit i of `met` when it meets the
+    numerator (for "every term on time": when a term failed). A trajectory counts once per
+    month or quarter or period, so the dashboards take the maximum per trajectory first."""
+
+    snapshot = models.ForeignKey(IndicatorSnapshot, on_delete=models.CASCADE, related_name="+")
+    # A picture of the night: a fact removed since then leaves its rows until the next build.
+    fact = models.ForeignKey(
+        TrajectoryFact, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.DateField()
+    prison = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    municipality_size = models.CharField(max_length=8, blank=True)
+    probation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    short_stay = models.BooleanField()
+    lvb = models.CharField(max_length=8)
+    counted = models.IntegerField()
+    met = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "month"], name="rowmonth_snapshot_month")]

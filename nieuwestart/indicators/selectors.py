@@ -27,16 +27,18 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Case, Count, Max, Min, Q, QuerySet, When
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, When
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext as _
 
 from nieuwestart.accounts.models import Role, User
-from nieuwestart.indicators import registry
+from nieuwestart.indicators import registry, snapshot
 from nieuwestart.indicators.forms import QUARTER
 from nieuwestart.indicators.models import (
     DEFAULT_CASELOAD_NORM,
     CaseloadNorm,
+    IndicatorRowMonth,
+    IndicatorSnapshot,
     MeetingAttendanceFact,
     MeetingTermFact,
     TrajectoryFact,
@@ -321,7 +323,6 @@ def _row_shares(
         registry.TERM_ROWS: MeetingTermFact,
         registry.MEETING_ROWS: MeetingAttendanceFact,
     }
-    quote = connection.ops.quote_name
     for (rows_kind, cohort), indicators in groups.items():
         rows = models[rows_kind].objects.filter(
             _scope(filters, "fact__"), **_in_period(cohort, filters)
@@ -331,22 +332,10 @@ def _row_shares(
             counted = indicator.denominator(today)
             flags[f"d{i}"] = Max(Case(When(counted, then=1), default=0))
             flags[f"n{i}"] = Max(Case(When(counted & indicator.numerator, then=1), default=0))
-        sums = ", ".join(f"SUM({quote(name)})" for name in flags)
         per_bucket = (
             rows.annotate(bucket=trunc(cohort)).values("fact_id", "bucket").annotate(**flags)
-        ).order_by()
-        per_trajectory = rows.values("fact_id").annotate(**flags).order_by()
-        inner, params = per_bucket.query.sql_with_params()
-        whole_inner, whole_params = per_trajectory.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {quote('bucket')}, {sums} FROM ({inner}) AS rows "  # noqa: S608
-                f"GROUP BY {quote('bucket')}",
-                params,
-            )
-            grouped = cursor.fetchall()
-            cursor.execute(f"SELECT {sums} FROM ({whole_inner}) AS rows", whole_params)  # noqa: S608
-            whole = cursor.fetchone()
+        )
+        grouped, whole = _sum_flags(per_bucket, rows.values("fact_id").annotate(**flags), flags)
         for bucket, *values in grouped:
             for i, indicator in enumerate(indicators):
                 d, n = int(values[2 * i] or 0), int(values[2 * i + 1] or 0)
@@ -386,27 +375,95 @@ def _durations(
 
 
 # The counts change only when the facts are refreshed (nightly), so they are cached per
-# filter selection and day until then; the key holds the latest `refreshed_at` and the number
-# of facts, so any refresh (also of one trajectory) makes the next request count again. Only counts are cached (no
-# definitions, no personal data); suppression is applied after reading them.
+# filter selection and day until then; the key holds the snapshot, or the latest `refreshed_at`
+# and the number of facts, so any refresh (also of one trajectory) makes the next request
+# count again. Only counts are cached (no definitions, no personal data); suppression is
+# applied after reading them.
 CACHE_SECONDS = 6 * 60 * 60
 
 
 def _figures(filters: Filters, today: dt.date) -> tuple[Any, ...]:
-    marker = TrajectoryFact.objects.aggregate(latest=Max("refreshed_at"), rows=Count("pk"))
-    state = (filters, today, marker["latest"], marker["rows"])
+    """The counts of the period. The child-row indicators come from today's snapshot of the
+    nightly refresh when there is one (`snapshot`), else from the child rows."""
+    trunc = TruncQuarter if filters.step == QUARTER else TruncMonth
+    current = snapshot.current_snapshot(today)
+    if current is not None:
+        # The facts change only in a refresh, which replaces or removes the snapshot.
+        state: tuple[Any, ...] = ("snapshot", filters, today, current.pk)
+    else:
+        marker = TrajectoryFact.objects.aggregate(latest=Max("refreshed_at"), rows=Count("pk"))
+        state = ("facts", filters, today, marker["latest"], marker["rows"])
     key = "indicators:" + hashlib.sha256(repr(state).encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
         return tuple(cached)
-    trunc = TruncQuarter if filters.step == QUARTER else TruncMonth
     waiting = [d.waiting_field for d in registry.DURATIONS if d.waiting_field]
     counts, waits = _fact_shares(filters, today, trunc, waiting)
-    row_counts, row_totals = _row_shares(filters, today, trunc)
+    if current is not None:
+        row_counts, row_totals = _snapshot_row_shares(current, filters, trunc)
+    else:
+        row_counts, row_totals = _row_shares(filters, today, trunc)
     counts.update(row_counts)
     figures = (counts, waits, row_totals, _durations(filters, today, trunc))
     cache.set(key, figures, CACHE_SECONDS)
     return figures
+
+
+def _snapshot_row_shares(
+    current: IndicatorSnapshot, filters: Filters, trunc: Any
+) -> tuple[Counts, dict[str, tuple[int, int]]]:
+    """The child-row indicators from the snapshot: the same two levels as `_row_shares`, on
+    one compact row per trajectory and month with the flags as bits (no join, no CASE on
+    dates)."""
+    months = IndicatorRowMonth.objects.filter(
+        _scope(filters), snapshot=current, month__gte=filters.start, month__lte=filters.end
+    )
+    indicators = snapshot.row_indicators()
+    flags: dict[str, Any] = {}
+    for bit in range(len(indicators)):
+        months = months.annotate(
+            **{f"c{bit}": F("counted").bitand(1 << bit), f"m{bit}": F("met").bitand(1 << bit)}
+        )
+        flags[f"d{bit}"] = Max(Case(When(**{f"c{bit}__gt": 0}, then=1), default=0))
+        flags[f"n{bit}"] = Max(Case(When(**{f"m{bit}__gt": 0}, then=1), default=0))
+    per_bucket = months.annotate(bucket=trunc("month")).values("fact_id", "bucket")
+    grouped, whole = _sum_flags(
+        per_bucket.annotate(**flags), months.values("fact_id").annotate(**flags), flags
+    )
+    counts: Counts = {}
+    for bucket, *values in grouped:
+        for i, indicator in enumerate(indicators):
+            d, n = int(values[2 * i] or 0), int(values[2 * i + 1] or 0)
+            counts.setdefault(indicator.code, {})[_bucket_date(bucket)] = (
+                _numerator(indicator, n, d),
+                d,
+            )
+    totals: dict[str, tuple[int, int]] = {}
+    for i, indicator in enumerate(indicators):
+        d, n = int(whole[2 * i] or 0), int(whole[2 * i + 1] or 0)
+        totals[indicator.code] = (_numerator(indicator, n, d), d)
+    return counts, totals
+
+
+def _sum_flags(
+    per_bucket: QuerySet[Any], per_trajectory: QuerySet[Any], flags: dict[str, Any]
+) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    """Sum the 0/1 flags of one row per trajectory and bucket (grouped by bucket) and of one
+    row per trajectory (the whole period): two queries with the per-trajectory query inside."""
+    quote = connection.ops.quote_name
+    sums = ", ".join(f"SUM({quote(name)})" for name in flags)
+    inner, params = per_bucket.order_by().query.sql_with_params()
+    whole_inner, whole_params = per_trajectory.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('bucket')}, {sums} FROM ({inner}) AS rows "  # noqa: S608  # nosec B608  # quoted names, ORM-built inner SQL, values as params
+            f"GROUP BY {quote('bucket')}",
+            params,
+        )
+        grouped = cursor.fetchall()
+        cursor.execute(f"SELECT {sums} FROM ({whole_inner}) AS rows", whole_params)  # noqa: S608  # nosec B608  # as above
+        whole = cursor.fetchone()
+    return grouped, whole
 
 
 def indicator_results(filters: Filters, today: dt.date) -> list[Result]:

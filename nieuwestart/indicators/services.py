@@ -40,6 +40,7 @@ from nieuwestart.indicators.models import (
     TermKind,
     TrajectoryFact,
 )
+from nieuwestart.indicators.snapshot import indicator_snapshot_build, snapshots_drop
 from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.meetings.models import (
     Attendance,
@@ -444,6 +445,9 @@ def indicator_facts_refresh(
 
     Each batch of `BATCH_SIZE` trajectories is one transaction, so a long nightly run does not
     hold one huge transaction, and a crash leaves every row either old or new, never half.
+    A refresh of all trajectories then counts the dashboards' snapshot for `today`
+    (`snapshot.indicator_snapshot_build`); a refresh of some removes the snapshots, so the
+    dashboards count from the facts until the next full refresh.
     """
     today = today or timezone.localdate()
     if trajectory_ids is None:
@@ -455,6 +459,10 @@ def indicator_facts_refresh(
         values = _fact_values(batch, today)
         _write(values)
         count += len(values.facts)
+    if trajectory_ids is None:
+        indicator_snapshot_build(today=today)
+    else:
+        snapshots_drop()
     return count
 
 
