@@ -5,6 +5,10 @@ with their purpose (DOMAIN.md, "Sharing personal data"). A row records who (user
 role, as they were at that moment), when, which trajectory and person, the action, the data
 categories, the purpose and the result. Rows are append-only: the model refuses updates and
 deletes, and a database trigger refuses UPDATE and DELETE on the table (PostgreSQL and SQLite).
+
+The one exception is retention (issue 6, docs/retention.md): rows older than the log's term are
+removed by `services.log_entries_purge`, which opens a narrow gate for its own transaction only
+(migration 0003: a transaction-local setting on PostgreSQL, a `LogPurgePermit` row on SQLite).
 """
 
 from __future__ import annotations
@@ -96,3 +100,18 @@ class ProcessingLogEntry(models.Model):
     @property
     def category_list(self) -> list[str]:
         return [c for c in self.categories.split(",") if c]
+
+
+class LogPurgePermit(models.Model):
+    """SQLite's gate for the retention purge of the processing log (migration 0003).
+
+    The DELETE trigger lets a row go only while a permit with a later `cutoff` exists. The purge
+    inserts the permit and deletes it again inside one transaction, so no other connection ever
+    sees it. PostgreSQL uses a transaction-local setting instead and leaves this table empty.
+    """
+
+    cutoff = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("vergunning opschonen verwerkingenlog")
+        verbose_name_plural = _("vergunningen opschonen verwerkingenlog")

@@ -8,13 +8,28 @@ a change and its log row are stored together or not at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 from uuid import UUID
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from nieuwestart.accounts.models import User
-from nieuwestart.audit.models import Action, Channel, ProcessingLogEntry, Result
+from nieuwestart.audit.models import (
+    Action,
+    Channel,
+    LogPurgePermit,
+    ProcessingLogEntry,
+    Result,
+)
+
+# The scheduler, as it appears in the log when it processes data itself (retention).
+SCHEDULER_USERNAME = "systeem:planner"
+SCHEDULER_DISPLAY = "Planner (automatische taak)"
+PURGE_PURPOSE = "bewaartermijn verstreken"
+# The database refuses to let the purge remove a row younger than this (migration 0003).
+PURGE_MINIMUM_AGE_DAYS = 365
 
 
 def _entry(
@@ -105,3 +120,88 @@ def log_reads(
     ]
     ProcessingLogEntry.objects.bulk_create(entries)
     return len(entries)
+
+
+def log_scheduler_processing(
+    *,
+    action: Action | str,
+    categories: Sequence[str],
+    purpose: str,
+    trajectory_uuid: UUID | None = None,
+    person_id: int | None = None,
+    detail: str = "",
+) -> ProcessingLogEntry:
+    """A row for processing the scheduler does by itself (no user), e.g. a retention removal."""
+    entry = _entry(
+        actor=None,
+        action=action,
+        trajectory_uuid=trajectory_uuid,
+        person_id=person_id,
+        categories=categories,
+        purpose=purpose,
+        result=Result.ALLOWED,
+        channel=Channel.SYSTEM,
+        detail=detail,
+        now=timezone.now(),
+    )
+    entry.username = SCHEDULER_USERNAME
+    entry.user_display = SCHEDULER_DISPLAY
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def log_entries_purge(
+    *, before: dt.datetime, keep_trajectories: Collection[UUID] = (), limit: int = 5000
+) -> int:
+    """Remove at most `limit` log rows older than `before`; the number removed.
+
+    The only way rows leave the processing log (docs/retention.md). The append-only trigger
+    (migration 0003) lets a DELETE through only inside a transaction that opened the gate, and
+    only for rows older than the gate's cut-off and at least `PURGE_MINIMUM_AGE_DAYS` old; an
+    ordinary DELETE is refused as before. Rows of trajectories on legal hold stay. The purge
+    logs itself, in the same transaction.
+    """
+    ids = list(
+        ProcessingLogEntry.objects.filter(timestamp__lt=before)
+        .exclude(trajectory_uuid__in=list(keep_trajectories))
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    if not ids:
+        return 0
+    table = ProcessingLogEntry._meta.db_table
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        # On an error the transaction rolls back, and with it the open gate.
+        _open_gate(cursor, before)
+        cursor.execute(f"DELETE FROM {table} WHERE id IN ({placeholders})", ids)  # noqa: S608  # nosec B608  # table name from model meta, ids as parameters
+        removed = int(cursor.rowcount)
+        _close_gate(cursor)
+    if removed == 0:
+        return 0  # another run removed them first
+    log_scheduler_processing(
+        action=Action.DELETE,
+        categories=["verwerkingenlog"],
+        purpose=PURGE_PURPOSE,
+        detail=f"{removed} verwerkingen van voor {before:%Y-%m-%d} verwijderd",
+    )
+    return removed
+
+
+def _open_gate(cursor: Any, before: dt.datetime) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT set_config('nieuwestart.retentie', 'aan', true), "
+            "set_config('nieuwestart.retentie_grens', %s, true)",
+            [before.isoformat()],
+        )
+    else:
+        LogPurgePermit.objects.create(cutoff=before)
+
+
+def _close_gate(cursor: Any) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT set_config('nieuwestart.retentie', 'uit', true)")
+    else:
+        LogPurgePermit.objects.all().delete()

@@ -1,0 +1,120 @@
+"""The processing log stays append-only for everyone, except the retention run removing entries
+past the log's term, after announcing them; entries about a trajectory on legal hold stay.
+On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from nieuwestart.audit.models import ImmutableLogError, LogPurgePermit, ProcessingLogEntry
+from nieuwestart.audit.services import log_entries_purge
+from nieuwestart.retention.services import legal_hold_place, retention_run
+from nieuwestart.retention.tests.conftest import APPLY_AT, DRY_RUN_AT
+
+pytestmark = pytest.mark.django_db
+
+TABLE = ProcessingLogEntry._meta.db_table
+OLD = dt.datetime(2023, 3, 1, 12, 0, tzinfo=dt.UTC)  # past 60 months in February 2029
+YOUNG = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)  # within the term
+
+
+def _entry(when: dt.datetime, trajectory: Any = None, purpose: str = "test") -> ProcessingLogEntry:
+    entry = ProcessingLogEntry(
+        timestamp=when,
+        username="alice",
+        trajectory_uuid=trajectory.uuid if trajectory is not None else None,
+        person_id=trajectory.person_id if trajectory is not None else None,
+        action="raadplegen",
+        purpose=purpose,
+        result="toegestaan",
+        channel="web",
+    )
+    entry.save()
+    return entry
+
+
+def _raw_delete(pk: int) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [pk])  # noqa: S608
+
+
+def test_an_ordinary_delete_of_an_old_entry_is_still_refused() -> None:
+    old = _entry(OLD)
+    with pytest.raises(ImmutableLogError):
+        ProcessingLogEntry.objects.filter(pk=old.pk).delete()
+    with pytest.raises(DatabaseError):
+        _raw_delete(old.pk)
+    assert ProcessingLogEntry.objects.filter(pk=old.pk).exists()
+
+
+def test_the_gate_closes_after_the_purge_in_the_same_transaction() -> None:
+    gone, stays = _entry(OLD), _entry(OLD)
+    with transaction.atomic():
+        # Only the selected rows go: limit 1.
+        assert log_entries_purge(before=OLD + dt.timedelta(days=1), limit=1) == 1
+        with pytest.raises(DatabaseError):
+            _raw_delete(stays.pk)
+    assert not ProcessingLogEntry.objects.filter(pk=gone.pk).exists()
+    assert ProcessingLogEntry.objects.filter(pk=stays.pk).exists()
+    assert not LogPurgePermit.objects.exists()
+
+
+def test_the_database_refuses_to_purge_entries_younger_than_a_year() -> None:
+    """Even through the gate: a wrong cut-off in the code cannot empty the recent log."""
+    recent = _entry(dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=30))
+    with pytest.raises(DatabaseError):
+        log_entries_purge(before=dt.datetime.now(tz=dt.UTC))
+    assert ProcessingLogEntry.objects.filter(pk=recent.pk).exists()
+
+
+def test_the_run_removes_old_entries_only_after_announcing_them(
+    trajectory: Any, priya: Any
+) -> None:
+    old, young = _entry(OLD, purpose="oud"), _entry(YOUNG, purpose="jong")
+    held_old = _entry(OLD, trajectory, purpose="oud, bewaarplicht")
+    legal_hold_place(actor=priya, trajectory=trajectory, reason="procedure")
+
+    not_announced = retention_run(apply=True, now=DRY_RUN_AT)
+    assert (not_announced.log_due, not_announced.log_removed) == (1, 0)
+    assert ProcessingLogEntry.objects.filter(pk=old.pk).exists()
+
+    report = retention_run(apply=True, now=APPLY_AT)
+
+    assert report.log_removed == 1
+    remaining = set(ProcessingLogEntry.objects.values_list("pk", flat=True))
+    assert old.pk not in remaining
+    assert {young.pk, held_old.pk} <= remaining
+    purge = ProcessingLogEntry.objects.filter(
+        purpose="bewaartermijn verstreken", categories="verwerkingenlog"
+    ).get()
+    assert (purge.username, purge.action) == ("systeem:planner", "verwijderen")
+    assert purge.detail.startswith("1 verwerkingen")
+
+
+def test_the_dry_run_removes_no_log_entry() -> None:
+    old = _entry(OLD)
+    retention_run(apply=False, now=DRY_RUN_AT)
+    report = retention_run(apply=False, now=APPLY_AT)
+    assert report.log_due == 1
+    assert ProcessingLogEntry.objects.filter(pk=old.pk).exists()
+
+
+def test_the_audit_migration_0003_is_reversible(transactional_db: Any, reference_data: Any) -> None:
+    """Back to 0002: the gate is gone and even the purge is refused; forward again: it works."""
+    from django.core.management import call_command
+
+    old = _entry(OLD)
+    call_command("migrate", "audit", "0002", verbosity=0)
+    with pytest.raises(DatabaseError):
+        log_entries_purge(before=OLD + dt.timedelta(days=1))
+    assert ProcessingLogEntry.objects.filter(pk=old.pk).exists()
+
+    call_command("migrate", "audit", verbosity=0)
+
+    assert log_entries_purge(before=OLD + dt.timedelta(days=1)) == 1
+    with pytest.raises(DatabaseError):
+        _raw_delete(_entry(OLD).pk)
