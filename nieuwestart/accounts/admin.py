@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from nieuwestart.accounts.models import ApiToken, User
+from nieuwestart.accounts.models import ApiToken, OidcIdentity, User
 
 
 @admin.register(User)
@@ -23,3 +23,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False  # tokens are made with `manage.py apitoken`, shown once
+
+
+@admin.register(OidcIdentity)
+class OidcIdentityAdmin(admin.ModelAdmin):
+    """Links of accounts to an organisation's sign-in (issuer, subject); made at first sign-in."""
+
+    list_display = ("user", "issuer", "subject", "confirmed", "created_at", "last_sign_in_at")
+    search_fields = ("user__username", "subject")
+    readonly_fields = ("user", "issuer", "subject", "created_at", "last_sign_in_at")

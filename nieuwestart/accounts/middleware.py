@@ -1,4 +1,8 @@
-"""Outside demo mode every signed-in professional must have passed a TOTP second factor."""
+"""Outside demo mode every signed-in professional must have passed a second factor.
+
+That is a TOTP code, or a sign-in through the organisation at a strong enough level (its `acr`,
+see nieuwestart.accounts.oidc), which verifies the session through django-otp as well.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-# Pages a user may open before the second factor: signing in, setting it up, static files.
-_OPEN_PREFIXES = ("/account/", "/static/", "/api/", "/gezond/", "/i18n/")
+# Connects the sign-in log to Django's sign-in signals. This module is loaded with the middleware,
+# before any request; AccountsConfig.ready() would be the usual place.
+
+# Pages a user may open before the second factor: signing in (here or through the organisation),
+# setting it up, static files.
+_OPEN_PREFIXES = ("/account/", "/oidc/", "/static/", "/api/", "/gezond/", "/i18n/")
 
 
 class SecondFactorMiddleware:

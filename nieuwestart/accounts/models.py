@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class Role(models.TextChoices):
@@ -32,7 +33,7 @@ class Role(models.TextChoices):
     CHAIN_ANALYST = "ketenanalist", _("ketenbreed (DJI, inspectie)")
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp is untyped
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -78,3 +79,39 @@ class ApiToken(models.Model):
     @classmethod
     def new_key(cls) -> str:
         return secrets.token_urlsafe(32)
+
+
+class OidcIdentity(Device):
+    """A person's identity at the organisation's OpenID provider, linked to one account.
+
+    Sign-in through the organisation (nieuwestart.accounts.oidc) finds the account by this
+    (issuer, subject) pair. The link is made once, on the first sign-in with a verified e-mail
+    address of an account of the right organisation; accounts themselves are never created from
+    a sign-in. It is a django-otp device as well: when the provider vouches for a strong enough
+    sign-in (its `acr`), the session is verified with this device instead of a TOTP code.
+    Setting `confirmed` to false blocks sign-in through this identity.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="oidc_identities",
+    )
+    issuer = models.CharField(_("uitgever"), max_length=255)
+    subject = models.CharField(_("kenmerk bij de uitgever"), max_length=255)
+    created_at = models.DateTimeField(_("gekoppeld op"), auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("laatst ingelogd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("koppeling met organisatie-inlog")
+        verbose_name_plural = _("koppelingen met organisatie-inlog")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique"),
+            # One identity per provider per account: a second person with the same e-mail
+            # address cannot take over an account that is already linked.
+            models.UniqueConstraint(fields=["issuer", "user"], name="oidc_identity_one_per_user"),
+        ]
+
+    def verify_token(self, token: object) -> bool:
+        return False  # never a code: only the provider's sign-in verifies this device

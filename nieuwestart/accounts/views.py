@@ -1,10 +1,15 @@
 """Sign in, second factor (TOTP) and sign out.
 
 Outside demo mode a professional sets up an authenticator app the first time (QR code shown
-once) and enters a code at every sign-in. Demo mode skips the second factor.
+once) and enters a code at every sign-in. Demo mode skips the second factor. When organisation
+sign-in (OpenID Connect, nieuwestart.accounts.oidc) is on, the login page offers it first, and
+signing out also ends the session at the provider when it has an end_session endpoint.
 """
 
 from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -14,6 +19,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -21,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nieuwestart.accounts.forms import LoginForm, TokenForm
 from nieuwestart.accounts.models import User
+from nieuwestart.accounts.oidc import oidc_enabled, provider_logout_url
 
 
 class LoginView(auth_views.LoginView):
@@ -28,12 +35,24 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = oidc_enabled()
+        if context["oidc_enabled"]:
+            url = reverse("oidc_authentication_init")
+            next_url = context.get(self.redirect_field_name)
+            context["oidc_login_url"] = (
+                f"{url}?{urlencode({'next': next_url})}" if next_url else url
+            )
+        return context
+
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    target = provider_logout_url(request)  # reads the session, so before it ends
     logout(request)
     messages.info(request, _("U bent uitgelogd."))
-    return redirect("accounts:login")
+    return redirect(target)
 
 
 @login_required

@@ -1,0 +1,89 @@
+"""The sign-in log: every sign-in attempt, with a password or through the organisation.
+
+Security logging, not the processing log of personal data (nieuwestart.audit): one record per
+attempt on the logger `nieuwestart.signin`, success at INFO and refusal at WARNING, with the
+method (`wachtwoord` or `organisatie`), the result, the reason of a refusal, the account as far as
+it is known, the organisation, the `acr` of an organisation sign-in and the client address. A
+password is never logged (Django masks it in the credentials it sends with the signal).
+
+Both methods go through Django's own signals: `user_logged_in` (sent by `auth.login`) and
+`user_login_failed` (sent by `auth.authenticate` for a wrong password or a locked account, and by
+nieuwestart.accounts.oidc for every refused organisation sign-in).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+logger = logging.getLogger("nieuwestart.signin")
+
+METHOD_PASSWORD = "wachtwoord"  # noqa: S105 (a method name)
+METHOD_ORGANISATION = "organisatie"
+OIDC_BACKEND = "nieuwestart.accounts.oidc.OidcBackend"
+
+
+def _client_address(request: HttpRequest | None) -> str:
+    if request is None:
+        return ""
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _emit(level: int, fields: dict[str, Any]) -> None:
+    # The message carries the fields too, so a plain console handler shows them as well as a
+    # structured (JSON) handler that reads them from the record.
+    text = " ".join(f"{key}={value}" for key, value in fields.items() if value not in ("", None))
+    user_id = fields.get("user_id") or None
+    logger.log(level, "sign-in %s", text, extra={"signin": fields, "user_id": user_id})
+
+
+@receiver(user_logged_in, dispatch_uid="nieuwestart.signin.succeeded")
+def log_sign_in_succeeded(
+    sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    organisation = getattr(user, "organisation", None)
+    by_provider = getattr(user, "backend", "") == OIDC_BACKEND
+    _emit(
+        logging.INFO,
+        {
+            "event": "sign_in",
+            "result": "succeeded",
+            "method": METHOD_ORGANISATION if by_provider else METHOD_PASSWORD,
+            "username": user.get_username(),
+            "user_id": user.pk,
+            "organisation": organisation.code if organisation is not None else "",
+            "role": getattr(user, "role", ""),
+            "acr": getattr(user, "oidc_acr", "") if by_provider else "",
+            "second_factor": getattr(user, "oidc_second_factor", "") if by_provider else "",
+            "linked": "yes" if getattr(user, "oidc_linked_now", False) else "",
+            "client": _client_address(request),
+        },
+    )
+
+
+@receiver(user_login_failed, dispatch_uid="nieuwestart.signin.refused")
+def log_sign_in_refused(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    by_provider = credentials.get("method") == METHOD_ORGANISATION
+    _emit(
+        logging.WARNING,
+        {
+            "event": "sign_in",
+            "result": "refused",
+            "method": METHOD_ORGANISATION if by_provider else METHOD_PASSWORD,
+            "reason": credentials.get("reason", "") if by_provider else "bad_credentials",
+            "username": credentials.get("username", ""),
+            "user_id": credentials.get("user_id", ""),
+            "organisation": credentials.get("organisation", ""),
+            "issuer": credentials.get("issuer", ""),
+            "subject": credentials.get("subject", ""),
+            "acr": credentials.get("acr", ""),
+            "detail": credentials.get("detail", ""),
+            "client": _client_address(request),
+        },
+    )
