@@ -14,6 +14,8 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from nieuwestart.core.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "nieuwestart.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -144,7 +147,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["nieuwestart.accounts.backends.LockoutModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "nieuwestart.accounts.backends.LockoutModelBackend",
+    # Sign-in through the organisation (OpenID Connect); it only answers its own callback.
+    "nieuwestart.accounts.oidc.OidcBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -195,7 +202,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "base-uri": [CSP.SELF],
+    "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
 SECURE_REDIRECT_EXEMPT = [r"^gezond/"]
@@ -316,9 +323,121 @@ NOTIFY_OUTBOX_MAX_ATTEMPTS = env_int("NIEUWESTART_OUTBOX_MAX_POGINGEN", 12)
 # Outbox: messages handed to the mail server per scheduler run.
 NOTIFY_OUTBOX_BATCH = env_int("NIEUWESTART_OUTBOX_PER_RUN", 200)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-}
+# Logs go to standard error: one JSON object per line in strict mode, readable text when relaxed
+# (nieuwestart/core/logging.py, docs/deployment.md#logs).
+LOG_FORMAT = os.environ.get("NIEUWESTART_LOG_FORMAT", "").strip().lower() or (
+    "text" if DEMO_MODE or DEBUG or TESTING else "json"
+)
+LOGGING = logging_config(log_format=LOG_FORMAT, level=os.environ.get("DJANGO_LOG_LEVEL", "INFO"))
+
+# OpenID Connect: sign-in through the organisation's identity provider, beside local accounts
+# (NL GOV Assurance profile; docs/sign-in.md). Off unless NIEUWESTART_OIDC_ENABLED is set. The
+# OIDC_OP_* and OIDC_RP_* names are mozilla-django-oidc's settings, with the same variable names.
+NIEUWESTART_OIDC_ENABLED = env_bool("NIEUWESTART_OIDC_ENABLED", False)
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_END_SESSION_ENDPOINT = os.environ.get("OIDC_OP_END_SESSION_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+# private_key_jwt (what the profile asks) or client_secret_basic (a documented deviation).
+OIDC_RP_CLIENT_AUTH = os.environ.get("OIDC_RP_CLIENT_AUTH", "private_key_jwt")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_CLIENT_PRIVATE_KEY_FILE = os.environ.get("OIDC_RP_CLIENT_PRIVATE_KEY_FILE", "")
+OIDC_RP_CLIENT_KEY_ID = os.environ.get("OIDC_RP_CLIENT_KEY_ID", "")
+OIDC_RP_SCOPES = " ".join(env_list("OIDC_RP_SCOPES", ["openid", "email", "profile"]))
+# ID tokens must be signed with the provider's key from its JWKS; never "none" or HS*.
+OIDC_RP_ID_TOKEN_ALGORITHMS = env_list("OIDC_RP_ID_TOKEN_ALGORITHMS", ["RS256", "PS256"])
+OIDC_RP_SIGN_ALGO = OIDC_RP_ID_TOKEN_ALGORITHMS[0] if OIDC_RP_ID_TOKEN_ALGORITHMS else "RS256"
+# The claim that names the person's organisation; its value is our organisation code.
+NIEUWESTART_OIDC_ORGANISATION_CLAIM = os.environ.get(
+    "NIEUWESTART_OIDC_ORGANISATION_CLAIM", "organisation_code"
+)
+# acr values that count as a second factor: with one of these the local TOTP step is skipped.
+NIEUWESTART_OIDC_ACR_SECOND_FACTOR = env_list(
+    "NIEUWESTART_OIDC_ACR_SECOND_FACTOR",
+    [
+        "http://eidas.europa.eu/LoA/substantial",
+        "http://eidas.europa.eu/LoA/high",
+        "urn:etoegang:core:assurance-class:loa3",
+        "urn:etoegang:core:assurance-class:loa4",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI",
+    ],
+)
+# Optional acr_values sent in the authentication request (a wish; the answer is still checked).
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = (
+    {"acr_values": " ".join(env_list("NIEUWESTART_OIDC_ACR_VALUES", []))}
+    if env_list("NIEUWESTART_OIDC_ACR_VALUES", [])
+    else {}
+)
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_PKCE_CODE_VERIFIER_SIZE = 64
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False  # accounts are made by the functional administrator, never by a sign-in
+OIDC_ALLOW_UNSECURED_JWT = False
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_AUTHENTICATE_CLASS = "nieuwestart.accounts.oidc.OidcRequestView"
+OIDC_CALLBACK_CLASS = "nieuwestart.accounts.oidc.OidcCallbackView"
+OIDC_OP_LOGOUT_URL_METHOD = "nieuwestart.accounts.oidc.provider_logout_url"
+LOGIN_REDIRECT_URL_FAILURE = LOGIN_URL
+if NIEUWESTART_OIDC_ENABLED:
+    _oidc_credential = (
+        "OIDC_RP_CLIENT_PRIVATE_KEY_FILE"
+        if OIDC_RP_CLIENT_AUTH == "private_key_jwt"
+        else "OIDC_RP_CLIENT_SECRET"
+    )
+    _oidc_required = {
+        "OIDC_OP_ISSUER": OIDC_OP_ISSUER,
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "OIDC_OP_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+        "OIDC_RP_CLIENT_ID": OIDC_RP_CLIENT_ID,
+        _oidc_credential: os.environ.get(_oidc_credential, ""),
+    }
+    _oidc_missing = [name for name, value in _oidc_required.items() if not value]
+    if _oidc_missing:
+        raise RuntimeError(
+            "OpenID Connect staat aan, maar dit ontbreekt: " + ", ".join(_oidc_missing)
+        )
+    if OIDC_RP_CLIENT_AUTH not in {"private_key_jwt", "client_secret_basic"}:
+        raise RuntimeError("OIDC_RP_CLIENT_AUTH is private_key_jwt of client_secret_basic.")
+    if not OIDC_RP_ID_TOKEN_ALGORITHMS or set(OIDC_RP_ID_TOKEN_ALGORITHMS) - {"RS256", "PS256"}:
+        raise RuntimeError("OIDC_RP_ID_TOKEN_ALGORITHMS mag alleen RS256 en PS256 bevatten.")
+    _oidc_urls = [
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+        OIDC_OP_END_SESSION_ENDPOINT,
+    ]
+    if _secure_default and any(url and not url.startswith("https://") for url in _oidc_urls):
+        raise RuntimeError("De adressen van de OpenID-provider moeten met https:// beginnen.")
+    if OIDC_OP_END_SESSION_ENDPOINT:
+        # Signing out posts a form that redirects to the provider: form-action must allow it.
+        from urllib.parse import urlsplit
+
+        _end_session = urlsplit(OIDC_OP_END_SESSION_ENDPOINT)
+        SECURE_CSP["form-action"] = [CSP.SELF, f"{_end_session.scheme}://{_end_session.netloc}"]
+
+# --- Benchmark (issue 6, docs/benchmarks.md) ---------------------------------------------------
+# The naive endpoints under /naief/ answer the same queries WITHOUT the access policy and the
+# processing log, only to measure what the chokepoint costs. Never in production: only together
+# with NIEUWESTART_TESTING or DJANGO_DEBUG, and refused otherwise.
+BENCHMARK_NAIVE = env_bool("NIEUWESTART_BENCHMARK_NAIVE", False)
+if BENCHMARK_NAIVE and not (TESTING or DEBUG):
+    raise RuntimeError(
+        "NIEUWESTART_BENCHMARK_NAIVE mag alleen samen met NIEUWESTART_TESTING of DJANGO_DEBUG: "
+        "de naïeve eindpunten slaan de toegangsregels en het verwerkingenlog over."
+    )
+
+# Retention (docs/retention.md, nieuwestart/retention/categories.py). Terms per data category in
+# months after a trajectory is closed, with the action: the defaults are in the code; override
+# per category as "zorginhoud=3:anonimiseren,plan=36:verwijderen". The processing log has its own
+# term in months per entry (at least 12: the database refuses to purge younger entries). Nothing
+# is removed until a report announced it this many days before (time for a legal hold).
+RETENTION_TERMS = os.environ.get("NIEUWESTART_BEWAARTERMIJNEN", "")
+RETENTION_LOG_MONTHS = env_int("NIEUWESTART_BEWAARTERMIJN_LOG_MAANDEN", 60)
+RETENTION_NOTICE_DAYS = env_int("NIEUWESTART_BEWAARTERMIJN_AANKONDIGING_DAGEN", 7)

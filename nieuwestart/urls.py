@@ -1,5 +1,6 @@
 """URL configuration: the web UI, the API under /api/v1 and health endpoints."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,13 +18,21 @@ urlpatterns = [
     path("indicatoren/", include("nieuwestart.indicators.urls")),
     path("werk/", include("nieuwestart.worklists.urls")),
     path("account/", include("nieuwestart.accounts.urls")),
+    # Sign-in through the organisation (OpenID Connect); 404 unless NIEUWESTART_OIDC_ENABLED.
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("privacy/", include("nieuwestart.audit.urls")),
+    path("privacy/bewaartermijnen/", include("nieuwestart.retention.urls")),
     path("api/v1/", include("nieuwestart.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("gezond/leeft", core_views.liveness, name="liveness"),
     path("gezond/klaar", core_views.readiness, name="readiness"),
     path("beheer/", admin.site.urls),
 ]
+
+# Benchmark only (docs/benchmarks.md): the same queries without the access policy and the log.
+# The settings refuse NIEUWESTART_BENCHMARK_NAIVE outside tests and DEBUG.
+if settings.BENCHMARK_NAIVE:
+    urlpatterns.append(path("naief/", include("nieuwestart.api.naive_urls")))
 
 handler400 = "nieuwestart.core.views.bad_request"
 handler403 = "nieuwestart.core.views.permission_denied"
