@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -26,10 +26,9 @@ from rest_framework.views import APIView
 
 from nieuwestart.accounts.models import User
 from nieuwestart.api.pagination import Pagination
+from nieuwestart.api.schema import API_VERSION_HEADER, problem_responses
 from nieuwestart.indicators import selectors
 from nieuwestart.indicators.forms import FilterForm
-
-PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 
 
 class IndicatorCelSerializer(serializers.Serializer):
@@ -125,8 +124,8 @@ class IndicatorenView(APIView):
             "het verloop per maand of kwartaal. Cellen met minder dan 5 trajecten zijn "
             "onderdrukt. Management ziet alleen de eigen organisatie."
         ),
-        parameters=_parameters(),
-        responses={200: IndicatorenPaginaSerializer, 400: PROBLEM, 403: PROBLEM},
+        parameters=[*_parameters(), API_VERSION_HEADER],
+        responses={200: IndicatorenPaginaSerializer, **problem_responses(400, 403)},
         tags=["indicatoren"],
     )
     def get(self, request: Request) -> Response:

@@ -16,7 +16,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes output we write; nothing is parsed
 
 Value = str | int | float | None
 

@@ -52,7 +52,7 @@ class QuickSelect(forms.Select):
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (code, mark_safe(" selected") if str(code) == current else "", label)
+                (code, mark_safe(" selected") if str(code) == current else "", label)  # nosec B308  # a constant
                 for code, label in self.choices
             ),
         )

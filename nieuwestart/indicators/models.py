@@ -234,3 +234,45 @@ class IndicatorRowMonth(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["snapshot", "month"], name="rowmonth_snapshot_month")]
+
+
+class IndicatorFactMonth(models.Model):
+    """One trajectory in the month of one cohort date (arrival, first sheet sent, release), for
+    the indicators counted on the facts: bit i of `counted` is set when the trajectory counts
+    in the denominator of the i-th indicator of that cohort, bit i of `met` when it meets the
+    numerator; for the release cohort `waiting` has a bit per "still waiting" field and the
+    days after release of each duration indicator (when released by the snapshot's day)."""
+
+    snapshot = models.ForeignKey(IndicatorSnapshot, on_delete=models.CASCADE, related_name="+")
+    fact = models.ForeignKey(
+        TrajectoryFact, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    cohort = models.CharField(max_length=16)
+    month = models.DateField()
+    prison = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    municipality_size = models.CharField(max_length=8, blank=True)
+    probation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    short_stay = models.BooleanField()
+    lvb = models.CharField(max_length=8)
+    counted = models.IntegerField()
+    met = models.IntegerField()
+    waiting = models.IntegerField(default=0)
+    income_days = models.IntegerField(null=True, blank=True)
+    supervision_days = models.IntegerField(null=True, blank=True)
+    housing_days = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["snapshot", "cohort", "month"], name="factmonth_snapshot_month")
+        ]

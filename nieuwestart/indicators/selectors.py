@@ -27,7 +27,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, When
+from django.db.models import BitOr, Case, Count, F, Max, Min, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,7 @@ from nieuwestart.indicators.forms import QUARTER
 from nieuwestart.indicators.models import (
     DEFAULT_CASELOAD_NORM,
     CaseloadNorm,
+    IndicatorFactMonth,
     IndicatorRowMonth,
     IndicatorSnapshot,
     MeetingAttendanceFact,
@@ -383,8 +384,8 @@ CACHE_SECONDS = 6 * 60 * 60
 
 
 def _figures(filters: Filters, today: dt.date) -> tuple[Any, ...]:
-    """The counts of the period. The child-row indicators come from today's snapshot of the
-    nightly refresh when there is one (`snapshot`), else from the child rows."""
+    """The counts of the period: from today's snapshot of the nightly refresh when there is
+    one (`snapshot`), else from the facts and their child rows."""
     trunc = TruncQuarter if filters.step == QUARTER else TruncMonth
     current = snapshot.current_snapshot(today)
     if current is not None:
@@ -397,39 +398,123 @@ def _figures(filters: Filters, today: dt.date) -> tuple[Any, ...]:
     cached = cache.get(key)
     if cached is not None:
         return tuple(cached)
-    waiting = [d.waiting_field for d in registry.DURATIONS if d.waiting_field]
-    counts, waits = _fact_shares(filters, today, trunc, waiting)
     if current is not None:
+        counts, waits = _snapshot_fact_shares(current, filters, trunc)
         row_counts, row_totals = _snapshot_row_shares(current, filters, trunc)
+        durations = _snapshot_durations(current, filters, trunc)
     else:
+        waiting = [d.waiting_field for d in registry.DURATIONS if d.waiting_field]
+        counts, waits = _fact_shares(filters, today, trunc, waiting)
         row_counts, row_totals = _row_shares(filters, today, trunc)
+        durations = _durations(filters, today, trunc)
     counts.update(row_counts)
-    figures = (counts, waits, row_totals, _durations(filters, today, trunc))
+    figures = (counts, waits, row_totals, durations)
     cache.set(key, figures, CACHE_SECONDS)
     return figures
+
+
+def _bit_sum(name: str, field: str, bit: int) -> tuple[dict[str, Any], Any]:
+    """An annotation of one bit of `field` and the number of rows that have it set."""
+    return {name: F(field).bitand(1 << bit)}, Sum(
+        Case(When(**{f"{name}__gt": 0}, then=1), default=0)
+    )
+
+
+def _snapshot_fact_shares(
+    current: IndicatorSnapshot, filters: Filters, trunc: Any
+) -> tuple[Counts, dict[str, dict[dt.date, int]]]:
+    """The fact indicators (and who is still waiting) from the snapshot: one grouped query
+    over one narrow row per trajectory and cohort date, the flags as bits."""
+    rows: Any = IndicatorFactMonth.objects.filter(
+        _scope(filters), snapshot=current, month__gte=filters.start, month__lte=filters.end
+    )
+    per_cohort = snapshot.cohorts()
+    waiting = snapshot.waiting_fields()
+    aggregates: dict[str, Any] = {}
+    for bit in range(max(len(indicators) for indicators in per_cohort.values())):
+        for prefix, field in (("d", "counted"), ("n", "met")):
+            annotation, total = _bit_sum(f"{prefix}b{bit}", field, bit)
+            rows = rows.annotate(**annotation)
+            aggregates[f"{prefix}{bit}"] = total
+    for bit in range(len(waiting)):
+        annotation, total = _bit_sum(f"wb{bit}", "waiting", bit)
+        rows = rows.annotate(**annotation)
+        aggregates[f"w{bit}"] = total
+    grouped = (
+        rows.annotate(bucket=trunc("month"))
+        .values("cohort", "bucket")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    counts: Counts = {}
+    waits: dict[str, dict[dt.date, int]] = {}
+    for row in grouped:
+        bucket = _bucket_date(row["bucket"])
+        for bit, indicator in enumerate(per_cohort.get(row["cohort"], [])):
+            d = row[f"d{bit}"]
+            counts.setdefault(indicator.code, {})[bucket] = (
+                _numerator(indicator, row[f"n{bit}"], d),
+                d,
+            )
+        if row["cohort"] == registry.RELEASE:
+            for bit, field in enumerate(waiting):
+                waits.setdefault(field, {})[bucket] = row[f"w{bit}"]
+    return counts, waits
+
+
+def _snapshot_durations(
+    current: IndicatorSnapshot, filters: Filters, trunc: Any
+) -> dict[str, dict[dt.date, dict[int, int]]]:
+    """Per duration indicator and month: days -> number of trajectories, from the snapshot."""
+    released = IndicatorFactMonth.objects.filter(
+        _scope(filters),
+        snapshot=current,
+        cohort=registry.RELEASE,
+        month__gte=filters.start,
+        month__lte=filters.end,
+    )
+    result: dict[str, dict[dt.date, dict[int, int]]] = {}
+    for indicator in registry.DURATIONS:
+        field = indicator.days_field
+        rows: Any = (
+            released.filter(**{f"{field}__isnull": False})
+            .annotate(bucket=trunc("month"))
+            .values("bucket", field)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        per_bucket = result.setdefault(indicator.code, {})
+        for row in rows:
+            per_bucket.setdefault(_bucket_date(row["bucket"]), {})[row[field]] = row["n"]
+    return result
 
 
 def _snapshot_row_shares(
     current: IndicatorSnapshot, filters: Filters, trunc: Any
 ) -> tuple[Counts, dict[str, tuple[int, int]]]:
-    """The child-row indicators from the snapshot: the same two levels as `_row_shares`, on
-    one compact row per trajectory and month with the flags as bits (no join, no CASE on
-    dates)."""
-    months = IndicatorRowMonth.objects.filter(
+    """The child-row indicators from the snapshot, on one compact row per trajectory and month
+    with the flags as bits (no join, no CASE on dates). Per month a plain sum (a trajectory
+    has one row a month); per quarter and for the whole period the rows of a trajectory are
+    first combined (bitwise OR on PostgreSQL, the maximum per bit elsewhere), then summed."""
+    months: Any = IndicatorRowMonth.objects.filter(
         _scope(filters), snapshot=current, month__gte=filters.start, month__lte=filters.end
     )
     indicators = snapshot.row_indicators()
-    flags: dict[str, Any] = {}
-    for bit in range(len(indicators)):
-        months = months.annotate(
-            **{f"c{bit}": F("counted").bitand(1 << bit), f"m{bit}": F("met").bitand(1 << bit)}
+    bits = range(len(indicators))
+    if filters.step == QUARTER:
+        grouped = _combined_sums(
+            months.annotate(bucket=trunc("month")).values("fact_id", "bucket"), bits, True
         )
-        flags[f"d{bit}"] = Max(Case(When(**{f"c{bit}__gt": 0}, then=1), default=0))
-        flags[f"n{bit}"] = Max(Case(When(**{f"m{bit}__gt": 0}, then=1), default=0))
-    per_bucket = months.annotate(bucket=trunc("month")).values("fact_id", "bucket")
-    grouped, whole = _sum_flags(
-        per_bucket.annotate(**flags), months.values("fact_id").annotate(**flags), flags
-    )
+    else:
+        sums: dict[str, Any] = {}
+        for bit in bits:
+            for prefix, field in (("d", "counted"), ("n", "met")):
+                annotation, total = _bit_sum(f"{prefix}b{bit}", field, bit)
+                months = months.annotate(**annotation)
+                sums[f"{prefix}{bit}"] = total
+        rows = months.values("month").annotate(**sums).order_by()
+        grouped = [(row["month"], *(row[name] for name in sums)) for row in rows]
+    (whole,) = _combined_sums(months.values("fact_id"), bits, False)
     counts: Counts = {}
     for bucket, *values in grouped:
         for i, indicator in enumerate(indicators):
@@ -443,6 +528,32 @@ def _snapshot_row_shares(
         d, n = int(whole[2 * i] or 0), int(whole[2 * i + 1] or 0)
         totals[indicator.code] = (_numerator(indicator, n, d), d)
     return counts, totals
+
+
+def _combined_sums(
+    per_trajectory: QuerySet[Any], bits: range, by_bucket: bool
+) -> list[tuple[Any, ...]]:
+    """Combine the rows of each trajectory with a bitwise OR (per bucket, or for the whole
+    period), then count per bit the trajectories counted and met:
+    (bucket?, d0, n0, d1, n1, ...) per bucket."""
+    quote = connection.ops.quote_name
+    inner = per_trajectory.annotate(c=BitOr("counted"), m=BitOr("met"))
+    sums = ", ".join(
+        f"SUM(CASE WHEN ({quote(name)} & {1 << bit}) > 0 THEN 1 ELSE 0 END)"
+        for bit in bits
+        for name in ("c", "m")
+    )
+    sql, params = inner.order_by().query.sql_with_params()
+    bucket = quote("bucket")
+    with connection.cursor() as cursor:
+        if by_bucket:
+            cursor.execute(
+                f"SELECT {bucket}, {sums} FROM ({sql}) AS rows GROUP BY {bucket}",  # noqa: S608
+                params,
+            )
+        else:
+            cursor.execute(f"SELECT {sums} FROM ({sql}) AS rows", params)  # noqa: S608
+        return list(cursor.fetchall())
 
 
 def _sum_flags(

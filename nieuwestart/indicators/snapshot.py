@@ -1,14 +1,22 @@
-"""The child-row indicators of a full refresh, pre-counted (`IndicatorSnapshot`).
+"""The indicators of a full refresh, pre-counted per trajectory and month (`IndicatorSnapshot`).
 
-Why: counting the meeting terms and trajectory meetings (about 375,000 child rows at national
-scale) per request, joined to the facts for the filters and collapsed per trajectory, was the
-larger half of the 0.7 to 1.6 s of a chain-wide dashboard (docs/benchmarks.md), while the
-figures change only when the facts are refreshed (nightly). So the nightly refresh also
-writes `IndicatorRowMonth`: per trajectory and month one row with the filter dimensions and,
-as bits, which child-row indicators it counts in and meets. A request then reads one compact
-table without a join. (Pre-aggregating the one-row-per-trajectory indicators as well was
-tried and dropped: the combinations of PI, size class, probation, short stay and LVB per month
-are nearly as many as the trajectories, so such a table is no smaller than the facts.)
+Why: counting the facts and their child rows on every request took 0.7 to 1.6 s for the
+chain-wide dashboards at national scale (docs/benchmarks.md): conditional counts over 100,000
+wide fact rows per cohort, and about 375,000 meeting terms and trajectory meetings joined to
+the facts for the filters and collapsed per trajectory. The figures change only when the facts
+are refreshed (nightly), so the nightly refresh also writes two narrow tables, with the filter
+dimensions copied in and every definition already evaluated as bits:
+
+- `IndicatorFactMonth`: per trajectory and cohort date (arrival, first sheet sent, release) the
+  bits of that cohort's indicators (counted, met), "still waiting", and the days after release
+  of the duration indicators;
+- `IndicatorRowMonth`: per trajectory and month the bits of the child-row indicators (meeting
+  terms, trajectory meetings).
+
+A request then sums bits in one grouped query per table, without joins or date arithmetic.
+(Summing per combination of the dimensions instead of per trajectory was tried and dropped:
+the combinations of PI, municipality, probation, short stay and LVB per month are nearly as
+many as the trajectories, so such a table is no smaller.)
 
 The definitions stay in one place: the snapshot is counted with the same registry
 expressions as the live path (`selectors`), and a test compares both on every filter.
@@ -21,13 +29,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Max, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from nieuwestart.indicators import registry
 from nieuwestart.indicators.models import (
+    IndicatorFactMonth,
     IndicatorRowMonth,
     IndicatorSnapshot,
     MeetingAttendanceFact,
@@ -50,13 +59,36 @@ ROW_MODELS: dict[str, Any] = {
 BATCH = 5000
 
 
+def cohorts() -> dict[str, list[registry.Indicator]]:
+    """The indicators counted on the facts, per cohort date, in bit order."""
+    result: dict[str, list[registry.Indicator]] = defaultdict(list)
+    for indicator in registry.INDICATORS:
+        if indicator.rows == registry.FACTS:
+            result[indicator.cohort].append(indicator)
+    return dict(result)
+
+
+def waiting_fields() -> list[str]:
+    """The "still waiting" fields, in bit order."""
+    return [d.waiting_field for d in registry.DURATIONS if d.waiting_field]
+
+
 def row_indicators() -> list[registry.Indicator]:
     """The indicators counted on child rows, in bit order."""
     return [i for i in registry.INDICATORS if i.rows != registry.FACTS]
 
 
 def layout() -> str:
-    """What a snapshot's bits mean: the codes of the child-row indicators in order."""
+    """What a snapshot's bits and columns mean: the codes in order."""
+    facts = ";".join(
+        f"{cohort}:" + ",".join(i.code for i in indicators)
+        for cohort, indicators in cohorts().items()
+    )
+    durations = ",".join(d.days_field for d in registry.DURATIONS)
+    return "|".join([facts, ",".join(waiting_fields()), durations, row_indicator_codes()])
+
+
+def row_indicator_codes() -> str:
     return ",".join(i.code for i in row_indicators())
 
 
@@ -68,6 +100,7 @@ def current_snapshot(today: dt.date) -> IndicatorSnapshot | None:
 def snapshots_drop() -> None:
     """After a refresh of some trajectories the counts no longer match the facts."""
     IndicatorRowMonth.objects.all().delete()
+    IndicatorFactMonth.objects.all().delete()
     IndicatorSnapshot.objects.all().delete()
 
 
@@ -115,6 +148,54 @@ def _row_months(snapshot: IndicatorSnapshot, today: dt.date) -> list[IndicatorRo
     ]
 
 
+def _fact_months(snapshot: IndicatorSnapshot, today: dt.date) -> list[IndicatorFactMonth]:
+    """Per trajectory and cohort date the bits of the fact indicators of that cohort, with
+    "still waiting" and the days after release for the release cohort."""
+    result: list[IndicatorFactMonth] = []
+    waiting = waiting_fields()
+    durations = [d.days_field for d in registry.DURATIONS]
+    for cohort, indicators in cohorts().items():
+        flags: dict[str, Any] = {}
+        for bit, indicator in enumerate(indicators):
+            counted = indicator.denominator(today)
+            flags[f"d{bit}"] = Case(When(counted, then=1), default=0)
+            flags[f"n{bit}"] = Case(When(counted & indicator.numerator, then=1), default=0)
+        fields = ["pk", "month", *DIMENSIONS, *flags]
+        released = cohort == registry.RELEASE
+        if released:
+            fields += [*waiting, *durations, registry.RELEASE]
+        rows: Any = (
+            TrajectoryFact.objects.filter(**{f"{cohort}__isnull": False})
+            .annotate(month=TruncMonth(cohort), **flags)
+            .values(*fields)
+        )
+        for row in rows.iterator(chunk_size=BATCH):
+            counted_bits = met_bits = waiting_bits = 0
+            for bit in range(len(indicators)):
+                counted_bits |= row[f"d{bit}"] << bit
+                met_bits |= row[f"n{bit}"] << bit
+            days: dict[str, Any] = {}
+            if released:
+                for bit, field in enumerate(waiting):
+                    waiting_bits |= int(bool(row[field])) << bit
+                if row[registry.RELEASE] <= today:
+                    days = {field: row[field] for field in durations}
+            result.append(
+                IndicatorFactMonth(
+                    snapshot=snapshot,
+                    fact_id=row["pk"],
+                    cohort=cohort,
+                    month=_as_date(row["month"]),
+                    counted=counted_bits,
+                    met=met_bits,
+                    waiting=waiting_bits,
+                    **days,
+                    **{name: row[name] for name in DIMENSIONS},
+                )
+            )
+    return result
+
+
 def _as_date(value: Any) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
@@ -127,8 +208,14 @@ def indicator_snapshot_build(*, today: dt.date | None = None) -> IndicatorSnapsh
         snapshot = IndicatorSnapshot.objects.create(
             as_of=today, built_at=timezone.now(), layout=layout()
         )
+        IndicatorFactMonth.objects.bulk_create(_fact_months(snapshot, today), batch_size=BATCH)
         IndicatorRowMonth.objects.bulk_create(_row_months(snapshot, today), batch_size=BATCH)
         older = IndicatorSnapshot.objects.exclude(pk=snapshot.pk)
+        IndicatorFactMonth.objects.filter(snapshot__in=older).delete()
         IndicatorRowMonth.objects.filter(snapshot__in=older).delete()
         older.delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics for the dashboards' plans
+            for model in (IndicatorFactMonth, IndicatorRowMonth):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return snapshot
