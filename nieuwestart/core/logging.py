@@ -30,7 +30,7 @@ LOG_FORMATS = ("json", "text")
 
 # Attributes that `extra=` may add to a record and that the formatters write out. Anything else
 # passed through `extra` is ignored, so a careless `extra={"person": ...}` stays out of the log.
-STRUCTURED_FIELDS = ("method", "path", "route", "status", "duration_ms", "user_id")
+STRUCTURED_FIELDS = ("method", "path", "route", "status", "duration_ms", "user_id", "signin")
 
 # A UUID is kept whole (its last group may be twelve digits); any other stand-alone run of nine
 # or more digits is masked.

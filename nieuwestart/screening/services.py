@@ -275,6 +275,10 @@ def screening_errors(
         domains=domains,
         errors=errors,
     )
+    if not care_question_visible(actor):
+        # The care domain's help question is not theirs to write and screening_update keeps
+        # the stored one, so sending back the care domain as read (without it) is no error.
+        errors.pop(f"domeinen.{Domain.CARE.value}.hulpvraag", None)
     return errors
 
 
