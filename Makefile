@@ -32,13 +32,14 @@ DEMO_ENV := NIEUWESTART_DEMO=1
 
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: help venv demo tick messages test lint typecheck django-checks test-sqlite test-postgres \
-	format clean distclean
+.PHONY: help venv demo tick messages test lint typecheck django-checks security test-sqlite \
+	test-postgres format clean distclean
 
 help:
 	@echo "make demo    run the demo at http://127.0.0.1:8000 (creates .venv and db.sqlite3)"
 	@echo "make tick    run the notification scheduler once on the demo database (mail to the console)"
-	@echo "make test    run every check: lint typecheck django-checks test-sqlite test-postgres"
+	@echo "make test    run every check: lint typecheck django-checks security test-sqlite test-postgres"
+	@echo "make security run bandit and the NL API Design Rules lint (Spectral, installed with npm ci)"
 	@echo "make messages compile the translations (*.po to *.mo, needs gettext's msgfmt)"
 	@echo "make format  rewrite code with ruff (format and safe fixes)"
 	@echo "make clean   remove the database, collected static files and the install stamp"
@@ -110,7 +111,7 @@ messages: venv
 
 # --- Checks -------------------------------------------------------------------------------
 
-test: lint typecheck django-checks test-sqlite test-postgres
+test: lint typecheck django-checks security test-sqlite test-postgres
 	@printf '\n\033[1m==> All checks passed\033[0m\n'
 
 lint: venv
@@ -133,6 +134,23 @@ django-checks: venv
 		DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
+# bandit on the product code, and the OpenAPI document against the project's own Spectral
+# ruleset for the NL API Design Rules (api-rules/, docs/security.md). Spectral is pinned in
+# package-lock.json and installed with npm (node and npm are on the machine image).
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	$(call step,Installing the pinned Spectral CLI (npm ci))
+	@command -v npm >/dev/null || { echo "error: npm not found (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch "$@"
+
+security: venv $(NODE_STAMP)
+	$(call step,bandit)
+	$(VENV)/bin/bandit -c pyproject.toml -r nieuwestart -q
+	$(call step,NL API Design Rules (Spectral))
+	PY=$(PY) scripts/api-lint.sh
+
 test-sqlite: venv messages
 	$(call step,pytest on SQLite)
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
@@ -152,4 +170,4 @@ clean:
 	rm -rf staticfiles test-results
 
 distclean: clean
-	rm -rf $(VENV) .mypy_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache node_modules

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from nieuwestart.access.trajectories import access_processing_log
 from nieuwestart.accounts.models import User
 from nieuwestart.api.pagination import Pagination
+from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
 from nieuwestart.audit.models import Channel
 from nieuwestart.audit.selectors import entries_for_trajectory
 
@@ -33,10 +34,14 @@ class LogboekView(APIView):
     @extend_schema(
         operation_id="traject_logboek",
         summary="Wie heeft dit dossier verwerkt (alleen privacyfunctionaris)",
+        parameters=[
+            OpenApiParameter("pagina", int, required=False),
+            OpenApiParameter("paginaGrootte", int, required=False),
+            API_VERSION_HEADER,
+        ],
         responses={
-            200: LogregelSerializer(many=True),
-            403: OpenApiResponse(description="Probleem"),
-            404: OpenApiResponse(description="Probleem"),
+            200: page_of(LogregelSerializer, "LogregelsPagina"),
+            **problem_responses(400, 403, 404),
         },
         tags=["trajecten"],
     )

@@ -8,7 +8,7 @@ dates and whether basic conditions are in order). Paginated like the other list 
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,13 +18,13 @@ from nieuwestart.access.policy import Category
 from nieuwestart.access.trajectories import access_trajectory
 from nieuwestart.accounts.models import User
 from nieuwestart.api.pagination import Pagination
+from nieuwestart.api.schema import API_VERSION_HEADER, problem_responses
 from nieuwestart.audit.models import Channel
 from nieuwestart.deadlines import rules
 from nieuwestart.deadlines.selectors import DeadlineView, deadlines_for
 
 PURPOSE = "termijnen"
 CATEGORIES = (Category.DETENTION, Category.CONDITIONS)
-PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 
 
 class TermijnSerializer(serializers.Serializer):
@@ -69,8 +69,9 @@ class TermijnenView(APIView):
         parameters=[
             OpenApiParameter("pagina", int, required=False),
             OpenApiParameter("paginaGrootte", int, required=False),
+            API_VERSION_HEADER,
         ],
-        responses={200: TermijnenPaginaSerializer, 404: PROBLEM},
+        responses={200: TermijnenPaginaSerializer, **problem_responses(400, 404)},
         tags=["termijnen"],
     )
     def get(self, request: Request, traject_id: str) -> Response:

@@ -182,7 +182,7 @@ def seed_referrals(*, today: dt.date | None = None, seed: int = 2023) -> dict[st
     touched = 0
     for trajectory in trajectories:
         # One generator per trajectory: the same trajectory always gets the same referrals.
-        rng = random.Random(f"{seed}-{trajectory.person.bsn}-{trajectory.start_date}")
+        rng = random.Random(f"{seed}-{trajectory.person.bsn}-{trajectory.start_date}")  # nosec B311  # reproducible demo data
         if rng.random() >= 0.55:
             continue
         release = trajectory.end_date or trajectory.expected_end_date

@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -33,6 +33,7 @@ from nieuwestart.access.trajectories import access_trajectory
 from nieuwestart.accounts.models import User
 from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
+from nieuwestart.api.schema import API_VERSION_HEADER, problem_responses
 from nieuwestart.audit.models import Channel
 from nieuwestart.handover import selectors
 from nieuwestart.handover.models import ClosingReason, ConditionState, OutcomeSource
@@ -43,7 +44,6 @@ from nieuwestart.trajectories.services import Conflict, ServiceError, trajectory
 
 PURPOSE = "overdracht"
 CATEGORIES = (Category.IDENTITY, Category.DETENTION, Category.CONDITIONS)
-PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 TRAJECTORY_ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-(?P<version>\d+)"')
 LIST_ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-h(?P<version>\d+)"')
 STATE_CONFLICTS = frozenset({"already_released", "not_released", "already_closed", "released"})
@@ -346,7 +346,8 @@ class OverdrachtView(APIView):
             "Per basisvoorwaarde de stand bij vrijlating (in-orde, geregeld, niet-in-orde) met "
             "uitleg, wie het regelde en de termijn; na de vrijlating de vastgelegde uitkomst."
         ),
-        responses={200: OverdrachtSerializer, 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={200: OverdrachtSerializer, **problem_responses(404)},
         tags=["overdracht"],
     )
     def get(self, request: Request, traject_id: str) -> Response:
@@ -365,15 +366,10 @@ class OverdrachtBasisvoorwaardeView(APIView):
             "hoort alleen bij 'geregeld'."
         ),
         request=OverdrachtControleInvoerSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, API_VERSION_HEADER],
         responses={
             200: OverdrachtBasisvoorwaardeSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            409: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 409, 412, 428),
         },
         tags=["overdracht"],
     )
@@ -419,15 +415,10 @@ class VrijlatingView(APIView):
             "en de casusregie volgens de regel, en legt de uitkomst per basisvoorwaarde vast."
         ),
         request=VrijlatingInvoerSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, API_VERSION_HEADER],
         responses={
             200: OverdrachtSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            409: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 409, 412, 428),
         },
         tags=["overdracht"],
     )
@@ -474,15 +465,10 @@ class AfsluitingView(APIView):
             "overplaatsing ook eerder). Reden 'anders' vraagt een toelichting."
         ),
         request=AfsluitingInvoerSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, API_VERSION_HEADER],
         responses={
             200: OverdrachtSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            409: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 409, 412, 428),
         },
         tags=["overdracht"],
     )

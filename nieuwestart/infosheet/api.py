@@ -33,6 +33,7 @@ from nieuwestart.access.policy import Action
 from nieuwestart.access.trajectories import access_trajectory
 from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
+from nieuwestart.api.schema import API_VERSION_HEADER, problem_responses
 from nieuwestart.audit.models import Channel
 from nieuwestart.infosheet import selectors
 from nieuwestart.infosheet.models import InfoSheet
@@ -336,7 +337,6 @@ def _pdf(request: Request, content: dict[str, Any], version: InfoSheet | None) -
 
 
 PDF_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="Het informatieblad als PDF/UA")
-PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 
 
 class InformatiebladView(APIView):
@@ -349,11 +349,11 @@ class InformatiebladView(APIView):
             "Gemaakt uit wat is vastgelegd; zoals de gemeente het mag zien (geen zorginhoud, "
             "geen delict of gedrag). Met `Accept: application/pdf` als toegankelijke PDF."
         ),
+        parameters=[API_VERSION_HEADER],
         responses={
             (200, "application/json"): InformatiebladSerializer,
             (200, PDF): PDF_RESPONSE,
-            404: PROBLEM,
-            406: PROBLEM,
+            **problem_responses(404, 406),
         },
         tags=["informatieblad"],
     )
@@ -376,7 +376,8 @@ class InformatiebladVersturenView(APIView):
         operation_id="informatieblad_versturen",
         summary="Het informatieblad als nieuwe versie naar de gemeente sturen (alleen de PI)",
         request=None,
-        responses={201: BladVersieMetInhoudSerializer, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={201: BladVersieMetInhoudSerializer, **problem_responses(403, 404, 409)},
         tags=["informatieblad"],
     )
     def post(self, request: Request, traject_id: str) -> Response:
@@ -406,11 +407,11 @@ class InformatiebladVersieView(APIView):
     @extend_schema(
         operation_id="informatieblad_versie_read",
         summary="Een verstuurde versie van het informatieblad, zoals die is verstuurd",
+        parameters=[API_VERSION_HEADER],
         responses={
             (200, "application/json"): BladVersieMetInhoudSerializer,
             (200, PDF): PDF_RESPONSE,
-            404: PROBLEM,
-            406: PROBLEM,
+            **problem_responses(404, 406),
         },
         tags=["informatieblad"],
     )
@@ -429,7 +430,8 @@ class OntvangstbevestigingView(APIView):
         operation_id="informatieblad_ontvangst_bevestigen",
         summary="De gemeente bevestigt dat zij deze versie heeft ontvangen",
         request=None,
-        responses={200: BladVersieSerializer, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={200: BladVersieSerializer, **problem_responses(403, 404, 409)},
         tags=["informatieblad"],
     )
     def post(self, request: Request, traject_id: str, nummer: int) -> Response:

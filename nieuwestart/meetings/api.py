@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -34,6 +34,7 @@ from nieuwestart.accounts.models import User
 from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
+from nieuwestart.api.schema import API_VERSION_HEADER, problem_responses
 from nieuwestart.audit.models import Channel
 from nieuwestart.meetings import selectors
 from nieuwestart.meetings.agenda import ProposedItem
@@ -66,7 +67,6 @@ if TYPE_CHECKING:
 
 CATEGORIES = [Category.CONTACTS, Category.PLAN]
 ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-o(?P<version>\d+)"')
-PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -541,8 +541,9 @@ class OverleggenApiView(APIView):
         parameters=[
             OpenApiParameter("pagina", int, required=False),
             OpenApiParameter("paginaGrootte", int, required=False),
+            API_VERSION_HEADER,
         ],
-        responses={200: OverleggenPaginaSerializer, 404: PROBLEM},
+        responses={200: OverleggenPaginaSerializer, **problem_responses(400, 404)},
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str) -> Response:
@@ -574,7 +575,8 @@ class OverleggenApiView(APIView):
             "wordt het agendavoorstel de agenda. `onlineLink` begint met https://."
         ),
         request=OverlegInvoerSerializer,
-        responses={201: OverlegSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={201: OverlegSerializer, **problem_responses(400, 403, 404)},
         tags=TAGS,
     )
     def post(self, request: Request, traject_id: str) -> Response:
@@ -608,7 +610,8 @@ class AgendavoorstelApiView(APIView):
             "De open taken van het plan en de termijnen die te laat zijn of binnen zes weken "
             "vallen, met als laatste punt de rondvraag."
         ),
-        responses={200: AgendavoorstelSerializer(many=True), 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={200: AgendavoorstelSerializer(many=True), **problem_responses(404)},
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str) -> Response:
@@ -628,7 +631,8 @@ class OverlegApiView(APIView):
             "tekst van een besluit over zorg ziet alleen wie zorginhoud mag zien, of de "
             "organisatie die het schreef (`verslagVerborgen`, besluit `verborgen`)."
         ),
-        responses={200: OverlegSerializer, 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={200: OverlegSerializer, **problem_responses(404)},
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str, overleg_id: str) -> Response:
@@ -646,14 +650,10 @@ class OverlegVerslagApiView(APIView):
             "opgeslagen of niets."
         ),
         request=VerslagInvoerSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, API_VERSION_HEADER],
         responses={
             200: OverlegSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 412, 428),
         },
         tags=TAGS,
     )
@@ -693,14 +693,10 @@ class OverlegAfgelastenApiView(APIView):
         operation_id="overleg_afgelasten",
         summary="Overleg afgelasten",
         request=AfgelastenInvoerSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, API_VERSION_HEADER],
         responses={
             200: OverlegSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 412, 428),
         },
         tags=TAGS,
     )

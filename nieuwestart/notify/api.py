@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -23,12 +23,11 @@ from rest_framework.views import APIView
 from nieuwestart.access.policy import CASE_ROLES
 from nieuwestart.accounts.models import User
 from nieuwestart.api.pagination import Pagination
+from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
 from nieuwestart.audit.models import Channel
 from nieuwestart.notify import selectors, services
 from nieuwestart.notify.models import Notification, NotificationKind
 from nieuwestart.notify.views import log_shown
-
-PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 
 
 class BerichtPersoonSerializer(serializers.Serializer):
@@ -78,8 +77,12 @@ class BerichtenView(APIView):
             OpenApiParameter("ongelezen", bool, required=False),
             OpenApiParameter("pagina", int, required=False),
             OpenApiParameter("paginaGrootte", int, required=False),
+            API_VERSION_HEADER,
         ],
-        responses={200: BerichtSerializer(many=True), 400: PROBLEM, 403: PROBLEM},
+        responses={
+            200: page_of(BerichtSerializer, "BerichtenPagina"),
+            **problem_responses(400, 403),
+        },
         tags=["berichten"],
     )
     def get(self, request: Request) -> Response:
@@ -103,7 +106,8 @@ class BerichtGelezenView(APIView):
         summary="Markeer een bericht als gelezen",
         description="Nog een keer markeren mag; het tijdstip van de eerste keer blijft staan.",
         request=None,
-        responses={200: BerichtSerializer, 403: PROBLEM, 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={200: BerichtSerializer, **problem_responses(403, 404)},
         tags=["berichten"],
     )
     def post(self, request: Request, bericht_id: UUID) -> Response:

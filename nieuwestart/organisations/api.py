@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nieuwestart.api.pagination import Pagination
+from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
 from nieuwestart.organisations.models import Organisation, OrganisationKind
 
 PUBLIC_KINDS = [
@@ -46,8 +47,12 @@ class OrganisatiesView(APIView):
             OpenApiParameter("soort", str, enum=[k.value for k in PUBLIC_KINDS], required=False),
             OpenApiParameter("pagina", int, required=False),
             OpenApiParameter("paginaGrootte", int, required=False),
+            API_VERSION_HEADER,
         ],
-        responses={200: OrganisatieSerializer(many=True)},
+        responses={
+            200: page_of(OrganisatieSerializer, "OrganisatiesPagina"),
+            **problem_responses(400),
+        },
         tags=["organisaties"],
     )
     def get(self, request: Request) -> Response:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -27,6 +27,7 @@ from nieuwestart.accounts.models import User
 from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
+from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
 from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
 from nieuwestart.audit.services import log_processing
@@ -60,7 +61,6 @@ from nieuwestart.trajectories.services import ServiceError
 PURPOSE = "D&R-plan"
 CATEGORIES = [Category.PLAN]
 ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-p(?P<version>\d+)"')
-PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -466,7 +466,8 @@ class PlanApiView(APIView):
             "begeleiding en het advies van de reclassering alleen een samenvatting "
             "(`samengevat`). Zonder plan: een leeg concept met versie 0."
         ),
-        responses={200: PlanSerializer, 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={200: PlanSerializer, **problem_responses(404)},
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str) -> Response:
@@ -485,14 +486,10 @@ class PlanApiView(APIView):
             "wordt door een wijziging weer een concept."
         ),
         request=PlanWijzigingSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, API_VERSION_HEADER],
         responses={
             200: PlanSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 412, 428),
         },
         tags=TAGS,
     )
@@ -537,14 +534,10 @@ class PlanTakenApiView(APIView):
             "(`uitvoerder`), de persoon zelf (`doetPersoonZelf`), of een combinatie."
         ),
         request=TaakInvoerSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, API_VERSION_HEADER],
         responses={
             201: TaakAntwoordSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 412, 428),
         },
         tags=TAGS,
     )
@@ -578,14 +571,10 @@ class PlanTaakApiView(APIView):
         summary="Taak wijzigen",
         description="Alleen de status wijzigen (voortgang) laat een vastgesteld plan vastgesteld.",
         request=TaakInvoerSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, API_VERSION_HEADER],
         responses={
             200: TaakAntwoordSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 412, 428),
         },
         tags=TAGS,
     )
@@ -616,8 +605,8 @@ class PlanTaakApiView(APIView):
     @extend_schema(
         operation_id="plan_taak_delete",
         summary="Taak verwijderen",
-        parameters=[IF_MATCH],
-        responses={204: None, 403: PROBLEM, 404: PROBLEM, 412: PROBLEM, 428: PROBLEM},
+        parameters=[IF_MATCH, API_VERSION_HEADER],
+        responses={204: None, **problem_responses(403, 404, 412, 428)},
         tags=TAGS,
     )
     def delete(self, request: Request, traject_id: str, taak_id: str) -> Response:
@@ -662,14 +651,10 @@ class PlanVaststellenApiView(APIView):
             "trajectoverleg (`trajectoverlegElkeWeken`)."
         ),
         request=VaststellenSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, API_VERSION_HEADER],
         responses={
             201: VastgesteldeVersieSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 412, 428),
         },
         tags=TAGS,
     )
@@ -710,8 +695,12 @@ class PlanVersiesApiView(APIView):
         parameters=[
             OpenApiParameter("pagina", int, required=False),
             OpenApiParameter("paginaGrootte", int, required=False),
+            API_VERSION_HEADER,
         ],
-        responses={200: VastgesteldeVersieSerializer(many=True), 404: PROBLEM},
+        responses={
+            200: page_of(VastgesteldeVersieSerializer, "VastgesteldeVersiesPagina"),
+            **problem_responses(400, 404),
+        },
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str) -> Response:
@@ -727,7 +716,8 @@ class PlanVersieApiView(APIView):
     @extend_schema(
         operation_id="plan_versie_read",
         summary="Eén vastgestelde versie, met wat er veranderde sinds de vorige",
-        responses={200: VersieDetailSerializer, 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={200: VersieDetailSerializer, **problem_responses(404)},
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str, nummer: int) -> Response:
@@ -751,14 +741,10 @@ class ReclasseringsadviesApiView(APIView):
         operation_id="plan_reclasseringsadvies_update",
         summary="Advies van de reclassering in het plan (alleen de reclassering)",
         request=AdviesInvoerSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, API_VERSION_HEADER],
         responses={
             200: PlanSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 412, 428),
         },
         tags=TAGS,
     )

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -32,6 +32,7 @@ from nieuwestart.accounts.models import User
 from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
+from nieuwestart.api.schema import API_VERSION_HEADER, problem_responses
 from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
 from nieuwestart.audit.services import log_processing
@@ -57,7 +58,6 @@ from nieuwestart.trajectories.models import Trajectory
 from nieuwestart.trajectories.services import ServiceError
 
 ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-v(?P<version>\d+)"')
-PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 TAGS = ["verwijzingen"]
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -352,8 +352,9 @@ class VerwijzingenApiView(APIView):
         parameters=[
             OpenApiParameter("pagina", int, required=False),
             OpenApiParameter("paginaGrootte", int, required=False),
+            API_VERSION_HEADER,
         ],
-        responses={200: VerwijzingenPaginaSerializer, 404: PROBLEM},
+        responses={200: VerwijzingenPaginaSerializer, **problem_responses(400, 404)},
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str) -> Response:
@@ -376,7 +377,8 @@ class VerwijzingenApiView(APIView):
             "aanbieder, plaats of toelichting in (400)."
         ),
         request=VerwijzingInvoerSerializer,
-        responses={201: VerwijzingSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={201: VerwijzingSerializer, **problem_responses(400, 403, 404)},
         tags=TAGS,
     )
     def post(self, request: Request, traject_id: str) -> Response:
@@ -401,7 +403,8 @@ class VerwijzingApiView(APIView):
     @extend_schema(
         operation_id="verwijzing_read",
         summary="Eén verwijzing",
-        responses={200: VerwijzingSerializer, 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={200: VerwijzingSerializer, **problem_responses(404)},
         tags=TAGS,
     )
     def get(self, request: Request, traject_id: str, verwijzing_id: str) -> Response:
@@ -422,14 +425,10 @@ class VerwijzingApiView(APIView):
             "zorginhoud niet ziet, wijzigt bij zorg of behandeling alleen status en data."
         ),
         request=VerwijzingWijzigingSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, API_VERSION_HEADER],
         responses={
             200: VerwijzingSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 412, 428),
         },
         tags=TAGS,
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -28,6 +28,7 @@ from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory
 from nieuwestart.accounts.models import User
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
+from nieuwestart.api.schema import API_VERSION_HEADER, problem_responses
 from nieuwestart.audit.models import Channel
 from nieuwestart.screening.domains import SCHEMA, FactType, fact_visible
 from nieuwestart.screening.models import Answer, Contribution, Domain
@@ -48,8 +49,6 @@ from nieuwestart.screening.services import (
     sees_care_details,
 )
 from nieuwestart.trajectories.models import Trajectory
-
-PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 
 # Keys a client may send back unchanged from a GET; they are ignored.
 READ_ONLY_TOP = {
@@ -231,7 +230,8 @@ class TrajectScreeningView(APIView):
             "alleen het signaal zorgNodigNaVrijlating. Zonder screening: versie 0, alles "
             "onbekend."
         ),
-        responses={200: ScreeningSerializer, 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={200: ScreeningSerializer, **problem_responses(404)},
         tags=["screening"],
     )
     def get(self, request: Request, traject_id: str) -> Response:
@@ -255,16 +255,12 @@ class TrajectScreeningView(APIView):
         ),
         request=ScreeningSerializer,
         parameters=[
-            OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, required=False)
+            OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, required=False),
+            API_VERSION_HEADER,
         ],
         responses={
             200: ScreeningSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            409: PROBLEM,
-            412: PROBLEM,
-            428: PROBLEM,
+            **problem_responses(400, 403, 404, 409, 412, 428),
         },
         tags=["screening"],
     )
@@ -349,7 +345,8 @@ class BijdragenView(APIView):
             "organisatie."
         ),
         request=ScreeningBijdrageSerializer,
-        responses={201: ScreeningBijdrageSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={201: ScreeningBijdrageSerializer, **problem_responses(400, 403, 404)},
         tags=["screening"],
     )
     def post(self, request: Request, traject_id: str) -> Response:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -27,6 +27,7 @@ from nieuwestart.access.trajectories import (
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
+from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
 from nieuwestart.audit.models import Channel
 from nieuwestart.organisations.models import Organisation, OrganisationKind
 from nieuwestart.trajectories import selectors
@@ -119,9 +120,10 @@ class DetentiemeldingPersoonSerializer(serializers.Serializer):
     geboortedatum = serializers.DateField()
 
 
+# The request body of a detention notification, for the OpenAPI document only: validation is
+# shared with the file import (validate_notification). A comment, not a docstring, because
+# drf-spectacular publishes docstrings as (Dutch) schema descriptions.
 class DetentiemeldingSerializer(serializers.Serializer):
-    """Request body of a detention notification (documentation; validation is shared)."""
-
     meldingId = serializers.CharField(max_length=100)
     soort = serializers.ChoiceField(choices=["aanvang", "wijziging", "einde"])
     persoon = DetentiemeldingPersoonSerializer()
@@ -139,9 +141,6 @@ class DetentiemeldingAntwoordSerializer(serializers.Serializer):
 class TrajectWijzigingSerializer(serializers.Serializer):
     terugkeergemeente = serializers.CharField(help_text="CBS-code, zoals GM0363.")
     toelichting = serializers.CharField(help_text="Waarom dit de terugkeergemeente is.")
-
-
-PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 
 
 def _regie(
@@ -183,12 +182,11 @@ class DetentiemeldingenView(APIView):
             "met hetzelfde traject en verandert niets."
         ),
         request=DetentiemeldingSerializer,
+        parameters=[API_VERSION_HEADER],
         responses={
             201: DetentiemeldingAntwoordSerializer,
             200: DetentiemeldingAntwoordSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            409: PROBLEM,
+            **problem_responses(400, 403, 409),
         },
         tags=["detentiemeldingen"],
     )
@@ -244,8 +242,12 @@ class TrajectenView(APIView):
             OpenApiParameter("fase", str, enum=list(Phase.values), required=False),
             OpenApiParameter("pagina", int, required=False),
             OpenApiParameter("paginaGrootte", int, required=False),
+            API_VERSION_HEADER,
         ],
-        responses={200: TrajectLijstSerializer(many=True), 400: PROBLEM},
+        responses={
+            200: page_of(TrajectLijstSerializer, "TrajectenPagina"),
+            **problem_responses(400),
+        },
         tags=["trajecten"],
     )
     def get(self, request: Request) -> Response:
@@ -275,7 +277,8 @@ class TrajectView(APIView):
     @extend_schema(
         operation_id="traject_read",
         summary="Eén traject",
-        responses={200: TrajectSerializer, 404: PROBLEM},
+        parameters=[API_VERSION_HEADER],
+        responses={200: TrajectSerializer, **problem_responses(404)},
         tags=["trajecten"],
     )
     def get(self, request: Request, traject_id: str) -> Response:
@@ -296,9 +299,10 @@ class TrajectView(APIView):
         summary="Terugkeergemeente bevestigen of wijzigen",
         request=TrajectWijzigingSerializer,
         parameters=[
-            OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, required=False)
+            OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, required=False),
+            API_VERSION_HEADER,
         ],
-        responses={200: TrajectSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 412: PROBLEM},
+        responses={200: TrajectSerializer, **problem_responses(400, 403, 404, 412)},
         tags=["trajecten"],
     )
     def patch(self, request: Request, traject_id: str) -> Response:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -19,12 +19,12 @@ from nieuwestart.access.policy import CASE_ROLES
 from nieuwestart.access.trajectories import LIST_CATEGORIES, record_list_read
 from nieuwestart.accounts.models import User
 from nieuwestart.api.pagination import Pagination
+from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
 from nieuwestart.audit.models import Channel
 from nieuwestart.referrals.api import VerwijzingSerializer, referral_representation
 from nieuwestart.worklists import selectors
 from nieuwestart.worklists.views import DUE_CATEGORIES, PURPOSE, log_waiting_read
 
-PROBLEM = OpenApiResponse(description="Probleem (application/problem+json)")
 VOOR_CHOICES = ["mij", "organisatie"]
 
 
@@ -95,8 +95,12 @@ class WerklijstView(APIView):
             OpenApiParameter("voor", str, enum=VOOR_CHOICES, required=False),
             OpenApiParameter("pagina", int, required=False),
             OpenApiParameter("paginaGrootte", int, required=False),
+            API_VERSION_HEADER,
         ],
-        responses={200: WerklijstItemSerializer(many=True), 400: PROBLEM, 403: PROBLEM},
+        responses={
+            200: page_of(WerklijstItemSerializer, "WerklijstPagina"),
+            **problem_responses(400, 403),
+        },
         tags=["werklijsten"],
     )
     def get(self, request: Request) -> Response:
@@ -132,8 +136,12 @@ class WerklijstNieuwView(APIView):
         parameters=[
             OpenApiParameter("pagina", int, required=False),
             OpenApiParameter("paginaGrootte", int, required=False),
+            API_VERSION_HEADER,
         ],
-        responses={200: WerklijstNieuwItemSerializer(many=True), 403: PROBLEM},
+        responses={
+            200: page_of(WerklijstNieuwItemSerializer, "WerklijstNieuwPagina"),
+            **problem_responses(400, 403),
+        },
         tags=["werklijsten"],
     )
     def get(self, request: Request) -> Response:
@@ -175,8 +183,12 @@ class WerklijstWachtlijstenView(APIView):
         parameters=[
             OpenApiParameter("pagina", int, required=False),
             OpenApiParameter("paginaGrootte", int, required=False),
+            API_VERSION_HEADER,
         ],
-        responses={200: WachtlijstItemSerializer(many=True), 403: PROBLEM},
+        responses={
+            200: page_of(WachtlijstItemSerializer, "WachtlijstenPagina"),
+            **problem_responses(400, 403),
+        },
         tags=["werklijsten"],
     )
     def get(self, request: Request) -> Response:
