@@ -205,7 +205,9 @@ class IndicatorRowMonth(models.Model):
     trajectory meetings): bit i of `counted` is set when the trajectory counts in the
     denominator of the i-th such indicator that month, bit i of `met` when it meets the
     numerator (for "every term on time": when a term failed). A trajectory counts once per
-    month or quarter or period, so the dashboards take the maximum per trajectory first."""
+    month or quarter or period, so the dashboards combine its rows (bitwise OR) first.
+    `grain` "q" rows hold the OR of a trajectory's months of one quarter (`month` is then the
+    first day of the quarter), so whole quarters need no combining at request time."""
 
     snapshot = models.ForeignKey(IndicatorSnapshot, on_delete=models.CASCADE, related_name="+")
     # A picture of the night: a fact removed since then leaves its rows until the next build.
@@ -231,9 +233,12 @@ class IndicatorRowMonth(models.Model):
     lvb = models.CharField(max_length=8)
     counted = models.IntegerField()
     met = models.IntegerField()
+    grain = models.CharField(max_length=1, default="m")  # m: month, q: quarter
 
     class Meta:
-        indexes = [models.Index(fields=["snapshot", "month"], name="rowmonth_snapshot_month")]
+        indexes = [
+            models.Index(fields=["snapshot", "grain", "month"], name="rowmonth_snapshot_month")
+        ]
 
 
 class IndicatorFactMonth(models.Model):

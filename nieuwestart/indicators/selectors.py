@@ -489,32 +489,64 @@ def _snapshot_durations(
     return result
 
 
+def _quarters_and_months(filters: Filters) -> tuple[list[dt.date], list[dt.date]]:
+    """The period as the quarters it covers whole and the months left at its edges."""
+    quarters, months = [], []
+    current = filters.start
+    while current <= filters.end:
+        last = add_months(current, 2)
+        if current.month % 3 == 1 and last <= filters.end:
+            quarters.append(current)
+            current = add_months(current, 3)
+        else:
+            months.append(current)
+            current = add_months(current, 1)
+    return quarters, months
+
+
 def _snapshot_row_shares(
     current: IndicatorSnapshot, filters: Filters, trunc: Any
 ) -> tuple[Counts, dict[str, tuple[int, int]]]:
-    """The child-row indicators from the snapshot, on one compact row per trajectory and month
-    with the flags as bits (no join, no CASE on dates). Per month a plain sum (a trajectory
-    has one row a month); per quarter and for the whole period the rows of a trajectory are
-    first combined (bitwise OR on PostgreSQL, the maximum per bit elsewhere), then summed."""
-    months: Any = IndicatorRowMonth.objects.filter(
-        _scope(filters), snapshot=current, month__gte=filters.start, month__lte=filters.end
-    )
+    """The child-row indicators from the snapshot, on compact rows per trajectory and month
+    (and per trajectory and quarter) with the flags as bits: no join, no CASE on dates.
+
+    A trajectory counts once per bucket and once for the period, so its rows are combined
+    (bitwise OR) where a bucket or the period spans several rows. Per month a plain sum (one
+    row a month); per quarter a plain sum of the quarter rows for whole quarters, and the
+    month rows combined for a quarter cut by the period's start or end; for the period the
+    quarter rows of its whole quarters and the month rows at its edges, combined."""
+    rows: Any = IndicatorRowMonth.objects.filter(_scope(filters), snapshot=current)
     indicators = snapshot.row_indicators()
     bits = range(len(indicators))
+    quarters, edges = _quarters_and_months(filters)
+    sums: dict[str, Any] = {}
+    annotations: dict[str, Any] = {}
+    for bit in bits:
+        for prefix, field in (("d", "counted"), ("n", "met")):
+            annotation, total = _bit_sum(f"{prefix}b{bit}", field, bit)
+            annotations.update(annotation)
+            sums[f"{prefix}{bit}"] = total
+    grouped: list[tuple[Any, ...]] = []
     if filters.step == QUARTER:
-        grouped = _combined_sums(
-            months.annotate(bucket=trunc("month")).values("fact_id", "bucket"), bits, True
-        )
+        whole_quarters = rows.filter(grain=snapshot.QUARTER_GRAIN, month__in=quarters)
+        summed = whole_quarters.annotate(**annotations).values("month").annotate(**sums)
+        grouped += [(row["month"], *(row[name] for name in sums)) for row in summed.order_by()]
+        if edges:
+            cut = rows.filter(grain=snapshot.MONTH, month__in=edges)
+            grouped += _combined_sums(
+                cut.annotate(bucket=trunc("month")).values("fact_id", "bucket"), bits, True
+            )
     else:
-        sums: dict[str, Any] = {}
-        for bit in bits:
-            for prefix, field in (("d", "counted"), ("n", "met")):
-                annotation, total = _bit_sum(f"{prefix}b{bit}", field, bit)
-                months = months.annotate(**annotation)
-                sums[f"{prefix}{bit}"] = total
-        rows = months.values("month").annotate(**sums).order_by()
-        grouped = [(row["month"], *(row[name] for name in sums)) for row in rows]
-    (whole,) = _combined_sums(months.values("fact_id"), bits, False)
+        in_period = rows.filter(
+            grain=snapshot.MONTH, month__gte=filters.start, month__lte=filters.end
+        )
+        summed = in_period.annotate(**annotations).values("month").annotate(**sums)
+        grouped += [(row["month"], *(row[name] for name in sums)) for row in summed.order_by()]
+    period = rows.filter(
+        Q(grain=snapshot.QUARTER_GRAIN, month__in=quarters)
+        | Q(grain=snapshot.MONTH, month__in=edges)
+    )
+    (whole,) = _combined_sums(period.values("fact_id"), bits, False)
     counts: Counts = {}
     for bucket, *values in grouped:
         for i, indicator in enumerate(indicators):

@@ -57,6 +57,9 @@ ROW_MODELS: dict[str, Any] = {
     registry.MEETING_ROWS: MeetingAttendanceFact,
 }
 BATCH = 5000
+LAYOUT_VERSION = "2"
+MONTH = "m"
+QUARTER_GRAIN = "q"
 
 
 def cohorts() -> dict[str, list[registry.Indicator]]:
@@ -85,7 +88,11 @@ def layout() -> str:
         for cohort, indicators in cohorts().items()
     )
     durations = ",".join(d.days_field for d in registry.DURATIONS)
-    return "|".join([facts, ",".join(waiting_fields()), durations, row_indicator_codes()])
+    # The version changes with the shape of the rows (2: quarter rows), so a snapshot built
+    # by older code is not read.
+    return "|".join(
+        [LAYOUT_VERSION, facts, ",".join(waiting_fields()), durations, row_indicator_codes()]
+    )
 
 
 def row_indicator_codes() -> str:
@@ -130,6 +137,11 @@ def _row_months(snapshot: IndicatorSnapshot, today: dt.date) -> list[IndicatorRo
                     mask[0] |= 1 << bit
                 if row[f"n{bit}"]:
                     mask[1] |= 1 << bit
+    quarters: dict[tuple[int, dt.date], list[int]] = defaultdict(lambda: [0, 0])
+    for (fact_id, month), (counted_bits, met_bits) in bits.items():
+        mask = quarters[(fact_id, quarter_start(month))]
+        mask[0] |= counted_bits
+        mask[1] |= met_bits
     dims = {
         row["pk"]: {name: row[name] for name in DIMENSIONS}
         for row in TrajectoryFact.objects.values("pk", *DIMENSIONS).iterator(chunk_size=BATCH)
@@ -139,13 +151,19 @@ def _row_months(snapshot: IndicatorSnapshot, today: dt.date) -> list[IndicatorRo
             snapshot=snapshot,
             fact_id=fact_id,
             month=month,
-            counted=counted,
-            met=met,
+            counted=counted_bits,
+            met=met_bits,
+            grain=grain,
             **dims[fact_id],
         )
-        for (fact_id, month), (counted, met) in bits.items()
-        if counted
+        for grain, per_month in ((MONTH, bits), (QUARTER_GRAIN, quarters))
+        for (fact_id, month), (counted_bits, met_bits) in per_month.items()
+        if counted_bits
     ]
+
+
+def quarter_start(month: dt.date) -> dt.date:
+    return month.replace(month=(month.month - 1) // 3 * 3 + 1, day=1)
 
 
 def _fact_months(snapshot: IndicatorSnapshot, today: dt.date) -> list[IndicatorFactMonth]:
