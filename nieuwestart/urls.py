@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from nieuwestart.accounts.oidc import OidcLogoutView
 from nieuwestart.core import views as core_views
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("werk/", include("nieuwestart.worklists.urls")),
     path("account/", include("nieuwestart.accounts.urls")),
     # Sign-in through the organisation (OpenID Connect); 404 unless NIEUWESTART_OIDC_ENABLED.
+    path("oidc/logout/", OidcLogoutView.as_view(), name="oidc_logout"),  # 404 when off, too
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("privacy/", include("nieuwestart.audit.urls")),
     path("privacy/bewaartermijnen/", include("nieuwestart.retention.urls")),

@@ -16,9 +16,13 @@ The rules (docs/sign-in.md):
   e-mail address (`email_verified` true) of an account of the organisation named in the
   organisation claim; then the pair is stored. Unknown people, unverified addresses, inactive or
   locked accounts and accounts of another organisation are refused with a Dutch message.
-- With an `acr` in `NIEUWESTART_OIDC_ACR_SECOND_FACTOR` the provider's sign-in counts as the
-  second factor (the session is verified through django-otp with the linked identity); with any
-  other `acr` the local TOTP step still follows.
+- With an `acr` in `NIEUWESTART_OIDC_ACR_SECOND_FACTOR` (read from the verified ID token only,
+  never from userinfo) the provider's sign-in counts as the second factor (the session is verified
+  through django-otp with the linked identity); with any other `acr` the local TOTP step still
+  follows. Such a weak sign-in is refused for an account without a confirmed TOTP device: setting
+  one up after the provider's password alone would make that password the only factor.
+- When organisation sign-in is switched off, sessions that were started through it end (the
+  backend no longer finds their user) and /oidc/logout/ answers 404 as well.
 - Every attempt, success or refusal, goes to the sign-in log (nieuwestart.accounts.signins).
 """
 
@@ -38,17 +42,19 @@ from django.contrib import auth, messages
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_login_failed
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend  # type: ignore[import-untyped]
 from mozilla_django_oidc.views import (  # type: ignore[import-untyped]
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
+    OIDCLogoutView,
 )
 from requests.auth import HTTPBasicAuth
 
@@ -95,6 +101,10 @@ MESSAGES = {
     ),
     "ambiguous_email": gettext_lazy(
         "er zijn meer accounts met uw e-mailadres. Neem contact op met de functioneel beheerder."
+    ),
+    "no_second_factor": gettext_lazy(
+        "uw organisatie bevestigt niet dat u met een tweede factor bent ingelogd, en u heeft in "
+        "Nieuwe Start nog geen tweede factor ingesteld. Vraag de functioneel beheerder om hulp."
     ),
     "invalid_response": gettext_lazy(
         "het antwoord van de inlogdienst van uw organisatie klopt niet of is verlopen. Probeer "
@@ -155,6 +165,11 @@ def acr_counts_as_second_factor(acr: object) -> bool:
     return isinstance(acr, str) and acr in settings.NIEUWESTART_OIDC_ACR_SECOND_FACTOR
 
 
+def has_local_second_factor(user: User) -> bool:
+    """Whether the account has a TOTP device that was set up and confirmed with a code."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 class OidcBackend(OIDCAuthenticationBackend):
     """Checks the provider's answer and finds the linked account; never creates one.
 
@@ -169,6 +184,9 @@ class OidcBackend(OIDCAuthenticationBackend):
         self.UserModel = User
 
     def get_user(self, user_id: int) -> User | None:
+        # Switched off: sessions started through the provider end at their next request.
+        if not oidc_enabled():
+            return None
         # Django's own check (inactive accounts lose their session), not the library's.
         user = ModelBackend.get_user(self, user_id)
         return user if isinstance(user, User) else None
@@ -183,10 +201,16 @@ class OidcBackend(OIDCAuthenticationBackend):
     ) -> User:
         """The account for this callback, or SignInRefused. Checks every step of the answer."""
         tokens = self._token_response(request, oidc_code, oidc_code_verifier)
-        claims = self._verified_id_token(tokens["id_token"], oidc_nonce)
-        claims = {**self._userinfo(tokens, claims), **claims}  # the ID token's claims win
-        user, identity, linked_now = account_for_claims(claims)
-        acr = claims.get("acr")
+        id_token_claims = self._verified_id_token(tokens["id_token"], oidc_nonce)
+        userinfo = self._userinfo(tokens, id_token_claims)
+        # `acr` says how strongly the person signed in: only the signed ID token may say so, so a
+        # userinfo `acr` is dropped, also when the ID token has none.
+        userinfo.pop("acr", None)
+        claims = {**userinfo, **id_token_claims}  # the ID token's claims win
+        acr = id_token_claims.get("acr")
+        user, identity, linked_now = account_for_claims(
+            claims, second_factor_by_provider=acr_counts_as_second_factor(acr)
+        )
         user.oidc_acr = acr if isinstance(acr, str) else ""  # type: ignore[attr-defined]
         user.oidc_identity = identity  # type: ignore[attr-defined]
         user.oidc_linked_now = linked_now  # type: ignore[attr-defined]
@@ -364,10 +388,15 @@ def client_assertion() -> str:
 # -- account linking -----------------------------------------------------------------------------
 
 
-def account_for_claims(claims: dict[str, Any]) -> tuple[User, OidcIdentity, bool]:
+def account_for_claims(
+    claims: dict[str, Any], *, second_factor_by_provider: bool = True
+) -> tuple[User, OidcIdentity, bool]:
     """The existing, active account of the person in these (verified) claims, and its link.
 
-    Returns (user, identity, linked_now). Raises SignInRefused when there is no such account.
+    Returns (user, identity, linked_now). Raises SignInRefused when there is no such account, and
+    when the provider's sign-in is not a second factor (`second_factor_by_provider` false) while
+    the account has no confirmed TOTP device of its own: the TOTP step would then set one up, and
+    the provider's password alone would give a verified session.
     """
     issuer, subject = claims["iss"], claims["sub"]
     organisation_code = claims.get(settings.NIEUWESTART_OIDC_ORGANISATION_CLAIM)
@@ -391,6 +420,12 @@ def account_for_claims(claims: dict[str, Any]) -> tuple[User, OidcIdentity, bool
         raise SignInRefused("inactive", claims=claims, user=user)
     if user.is_locked():
         raise SignInRefused("locked", claims=claims, user=user)
+    if (
+        settings.REQUIRE_SECOND_FACTOR
+        and not second_factor_by_provider
+        and not has_local_second_factor(user)
+    ):
+        raise SignInRefused("no_second_factor", claims=claims, user=user)
     if identity is None:
         identity = oidc_identity_link(user=user, issuer=issuer, subject=subject, claims=claims)
         linked_now = True
@@ -475,6 +510,9 @@ def _callback_user(request: HttpRequest) -> User:
         # A state is good for one answer only.
         entry = states.pop(state)
         request.session["oidc_states"] = states
+        # Stored now, not when the response goes out: Django does not save the session after a
+        # 5xx answer, and an error later on must not leave this state usable again.
+        request.session.save()
     if request.GET.get("error"):
         raise SignInRefused("provider_error", detail=request.GET["error"][:60])
     if entry is None:
@@ -493,6 +531,16 @@ def _callback_user(request: HttpRequest) -> User:
         oidc_nonce=entry["nonce"],
         oidc_code_verifier=entry["code_verifier"],
     )
+
+
+class OidcLogoutView(OIDCLogoutView):
+    """The library's /oidc/logout/, routed only while organisation sign-in is on."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not oidc_enabled():
+            raise Http404
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)
+        return response
 
 
 def _refuse(request: HttpRequest, refusal: SignInRefused) -> HttpResponse:

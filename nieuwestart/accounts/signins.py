@@ -4,7 +4,9 @@ Security logging, not the processing log of personal data (nieuwestart.audit): o
 attempt on the logger `nieuwestart.signin`, success at INFO and refusal at WARNING, with the
 method (`wachtwoord` or `organisatie`), the result, the reason of a refusal, the account as far as
 it is known, the organisation, the `acr` of an organisation sign-in and the client address. A
-password is never logged (Django masks it in the credentials it sends with the signal).
+password is never logged (Django masks it in the credentials it sends with the signal). Nor is
+the username typed at a failed password sign-in when no account has it: it may be a BSN or a
+password typed in the wrong field. The record then says `reason=unknown_username`.
 
 Both methods go through Django's own signals: `user_logged_in` (sent by `auth.login`) and
 `user_login_failed` (sent by `auth.authenticate` for a wrong password or a locked account, and by
@@ -41,6 +43,21 @@ def _emit(level: int, fields: dict[str, Any]) -> None:
     logger.log(level, "sign-in %s", text, extra={"signin": fields, "user_id": user_id})
 
 
+def _password_account(typed: object) -> tuple[str, str, Any]:
+    """(reason, username, user id) of a failed password sign-in; the typed name only if known."""
+    from django.contrib.auth import get_user_model  # apps are loaded by the time a signal fires
+
+    user_model = get_user_model()
+    user = (
+        user_model._default_manager.filter(**{user_model.USERNAME_FIELD: typed}).first()
+        if isinstance(typed, str) and typed
+        else None
+    )
+    if user is None:
+        return "unknown_username", "", ""
+    return "bad_credentials", user.get_username(), user.pk
+
+
 @receiver(user_logged_in, dispatch_uid="nieuwestart.signin.succeeded")
 def log_sign_in_succeeded(
     sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
@@ -70,15 +87,21 @@ def log_sign_in_refused(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     by_provider = credentials.get("method") == METHOD_ORGANISATION
+    if by_provider:
+        reason = credentials.get("reason", "")
+        username = credentials.get("username", "")
+        user_id = credentials.get("user_id", "")
+    else:
+        reason, username, user_id = _password_account(credentials.get("username"))
     _emit(
         logging.WARNING,
         {
             "event": "sign_in",
             "result": "refused",
             "method": METHOD_ORGANISATION if by_provider else METHOD_PASSWORD,
-            "reason": credentials.get("reason", "") if by_provider else "bad_credentials",
-            "username": credentials.get("username", ""),
-            "user_id": credentials.get("user_id", ""),
+            "reason": reason,
+            "username": username,
+            "user_id": user_id,
             "organisation": credentials.get("organisation", ""),
             "issuer": credentials.get("issuer", ""),
             "subject": credentials.get("subject", ""),

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +27,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nieuwestart.accounts.forms import LoginForm, TokenForm
 from nieuwestart.accounts.models import User
-from nieuwestart.accounts.oidc import oidc_enabled, provider_logout_url
+from nieuwestart.accounts.oidc import MESSAGES, oidc_enabled, provider_logout_url
+from nieuwestart.accounts.signins import OIDC_BACKEND
 
 
 class LoginView(auth_views.LoginView):
@@ -64,6 +65,17 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_REDIRECT_URL)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
+    if enrolling and request.session.get(BACKEND_SESSION_KEY) == OIDC_BACKEND:
+        # Signed in through the organisation without a second factor there: setting up the app
+        # now would make the provider's password the only factor. The callback refuses this
+        # already; this covers a device removed after the sign-in.
+        logout(request)
+        messages.error(
+            request,
+            _("U kunt niet inloggen via uw organisatie: %(reason)s")
+            % {"reason": MESSAGES["no_second_factor"]},
+        )
+        return redirect(settings.LOGIN_URL)
     if enrolling:
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
         if device is None:

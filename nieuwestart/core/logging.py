@@ -5,7 +5,8 @@ UTC), level, logger, message and the request id; an access line adds method, pat
 status, duration and the numeric user id. Never names, BSNs or query strings: the access log
 writes the path without its query string, and every message and path passes through
 `mask_numbers`, which replaces any stand-alone run of nine or more digits (a BSN is nine digits,
-a phone number ten) by `[nummer]`. UUIDs in paths are kept whole.
+a phone number ten) by `[nummer]`. UUIDs in paths are kept whole. Structured fields are masked
+too, also the strings inside a dict or list (the sign-in log's `signin` field is a dict).
 
 This module imports only the standard library, so gunicorn's master process can use it
 (deploy/gunicorn.conf.py) before Django is loaded.
@@ -45,6 +46,17 @@ def mask_numbers(text: str) -> str:
     return _UUID_OR_NUMBER.sub(lambda m: m.group("uuid") or "[nummer]", text)
 
 
+def mask_value(value: Any) -> Any:
+    """`mask_numbers` on a string, and on every key and string inside a dict, list or tuple."""
+    if isinstance(value, str):
+        return mask_numbers(value)
+    if isinstance(value, dict):
+        return {mask_value(key): mask_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [mask_value(item) for item in value]
+    return value
+
+
 class RequestIdFilter(logging.Filter):
     """Put the current request id on every record (None outside a request)."""
 
@@ -77,7 +89,7 @@ class JsonFormatter(logging.Formatter):
         for field in STRUCTURED_FIELDS:
             value = getattr(record, field, None)
             if value is not None:
-                entry[field] = mask_numbers(value) if isinstance(value, str) else value
+                entry[field] = mask_value(value)
         if record.exc_info:
             entry["exception"] = mask_numbers(self.formatException(record.exc_info))
         if record.stack_info:

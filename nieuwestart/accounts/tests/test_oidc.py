@@ -73,6 +73,11 @@ def signin_records(caplog: Any) -> list[dict[str, Any]]:
     return [r.signin for r in caplog.records if r.name == "nieuwestart.signin"]
 
 
+def authenticator_app(user: User) -> TOTPDevice:
+    """The TOTP device the person set up earlier (with a password sign-in)."""
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
 # -- off by default ------------------------------------------------------------------------------
 
 
@@ -180,6 +185,7 @@ def test_private_key_jwt_client_authentication(client, oidc, alice, settings, tm
 @pytest.mark.django_db
 def test_a_low_acr_still_needs_the_local_second_factor(client, oidc, alice, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    device = authenticator_app(alice)
     oidc.user = claims(acr=LOW)
 
     response = sign_in(client, oidc)
@@ -188,22 +194,74 @@ def test_a_low_acr_still_needs_the_local_second_factor(client, oidc, alice, sett
     assert signed_in_as(client) == "alice"
     blocked = client.get("/")
     assert blocked.status_code == 302 and blocked["Location"] == "/account/tweede-factor"
-    client.get("/account/tweede-factor")  # sets up the authenticator app
-    device = TOTPDevice.objects.get(user=alice)
+    step = client.get("/account/tweede-factor")
+    assert step.context["enrolling"] is False  # a code from the app set up earlier, no new one
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     client.post("/account/tweede-factor", {"code": f"{code:06d}"})
     assert client.get("/").status_code == 200
+    assert TOTPDevice.objects.filter(user=alice).count() == 1
 
 
 @pytest.mark.django_db
 def test_no_acr_at_all_also_needs_the_local_second_factor(client, oidc, alice):
+    authenticator_app(alice)
     oidc.user = {key: value for key, value in claims().items() if key != "acr"}
     sign_in(client, oidc)
     assert client.get("/")["Location"] == "/account/tweede-factor"
 
 
 @pytest.mark.django_db
+def test_an_acr_from_userinfo_does_not_count(client, oidc, alice, caplog):
+    # The ID token says nothing about the level; only userinfo (not signed) claims a strong one.
+    authenticator_app(alice)
+    caplog.set_level(logging.INFO, logger="nieuwestart.signin")
+    oidc.user = {key: value for key, value in claims().items() if key != "acr"}
+    oidc.userinfo_overrides = {"acr": SUBSTANTIAL}
+
+    sign_in(client, oidc)
+
+    assert signed_in_as(client) == "alice"
+    assert client.get("/")["Location"] == "/account/tweede-factor"
+    [record] = signin_records(caplog)
+    assert record["second_factor"] == "totp" and record["acr"] == ""
+
+
+@pytest.mark.django_db
+def test_a_low_acr_without_an_authenticator_app_is_refused(client, oidc, alice, caplog):
+    # Setting up the app now would let the provider's password alone give a verified session.
+    oidc.user = claims(acr=LOW)
+
+    page = refusal_on_login_page(client, sign_in(client, oidc))
+
+    assert "nog geen tweede factor ingesteld" in page
+    assert not TOTPDevice.objects.filter(user=alice).exists()
+    assert not OidcIdentity.objects.exists()
+    [record] = signin_records(caplog)
+    assert record["reason"] == "no_second_factor" and record["acr"] == LOW
+    assert client.get("/account/tweede-factor")["Location"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_the_app_cannot_be_set_up_in_a_session_from_the_organisation(client, oidc, alice):
+    # The app existed at sign-in and was removed afterwards: the second-factor page must not
+    # offer a new one to this session.
+    device = authenticator_app(alice)
+    oidc.user = claims(acr=LOW)
+    sign_in(client, oidc)
+    assert signed_in_as(client) == "alice"
+    device.delete()
+
+    response = client.get("/account/tweede-factor")
+
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert signed_in_as(client) is None
+    assert not TOTPDevice.objects.filter(user=alice).exists()
+    assert "nog geen tweede factor ingesteld" in client.get(LOGIN).content.decode()
+
+
+@pytest.mark.django_db
 def test_the_acr_list_is_a_setting(client, oidc, alice, settings):
+    authenticator_app(alice)
     settings.NIEUWESTART_OIDC_ACR_SECOND_FACTOR = ["http://eidas.europa.eu/LoA/high"]
     oidc.user = claims(acr=SUBSTANTIAL)
     sign_in(client, oidc)
@@ -336,6 +394,27 @@ def test_a_state_is_good_once(client, oidc, alice):
 
 
 @pytest.mark.django_db
+def test_a_state_is_used_up_even_when_the_callback_fails_with_a_server_error(
+    client, oidc, alice, settings, tmp_path
+):
+    # A broken configuration (the key file is missing) makes the callback answer 500 after it
+    # took the state. Django does not save the session after a 5xx answer, so the state must
+    # have been stored as used already.
+    oidc.user = claims()
+    callback = authorize(client, oidc)
+    settings.OIDC_RP_CLIENT_AUTH = "private_key_jwt"
+    settings.OIDC_RP_CLIENT_PRIVATE_KEY_FILE = str(tmp_path / "ontbreekt.pem")
+    client.raise_request_exception = False
+
+    assert client.get(callback).status_code == 500
+    assert client.session.get("oidc_states") == {}
+
+    settings.OIDC_RP_CLIENT_AUTH = "client_secret_basic"
+    refusal_on_login_page(client, client.get(callback))
+    assert oidc.token_requests == []
+
+
+@pytest.mark.django_db
 def test_a_wrong_pkce_verifier_is_refused_by_the_provider(client, oidc, alice, caplog):
     oidc.user = claims()
     callback = authorize(client, oidc)
@@ -428,6 +507,23 @@ def test_an_unreachable_provider_is_refused_with_a_message(client, oidc, alice):
 
 
 @pytest.mark.django_db
+def test_a_failed_password_sign_in_with_an_unknown_username_does_not_log_it(
+    client, settings, alice, caplog
+):
+    # People type a BSN or their password into the username field.
+    caplog.set_level(logging.INFO, logger="nieuwestart.signin")
+    client.post(LOGIN, {"username": "999999990", "password": "fout"})
+    client.post(LOGIN, {"username": "mijn-wachtwoord-1", "password": "fout"})
+
+    unknown_bsn, unknown_text = signin_records(caplog)
+    for record in (unknown_bsn, unknown_text):
+        assert record["reason"] == "unknown_username"
+        assert record["username"] == "" and record["user_id"] == ""
+    logged = " ".join(r.getMessage() + str(getattr(r, "signin", "")) for r in caplog.records)
+    assert "999999990" not in logged and "mijn-wachtwoord-1" not in logged
+
+
+@pytest.mark.django_db
 def test_local_sign_ins_are_logged_the_same_way(client, settings, alice, caplog):
     settings.REQUIRE_SECOND_FACTOR = False
     caplog.set_level(logging.INFO, logger="nieuwestart.signin")
@@ -440,6 +536,7 @@ def test_local_sign_ins_are_logged_the_same_way(client, settings, alice, caplog)
         "wachtwoord",
         "alice",
     )
+    assert (refused["reason"], refused["user_id"]) == ("bad_credentials", alice.pk)
     assert (succeeded["result"], succeeded["method"]) == ("succeeded", "wachtwoord")
     assert all("fout" not in str(record) for record in (refused, succeeded))
 
@@ -460,6 +557,35 @@ def test_signing_out_ends_the_session_here_and_at_the_provider(client, oidc, ali
     assert query["post_logout_redirect_uri"] == ["http://testserver/account/inloggen"]
     assert "_auth_user_id" not in client.session
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_switching_organisation_sign_in_off_ends_its_sessions_and_its_routes(
+    client, oidc, alice, settings
+):
+    oidc.user = claims()
+    sign_in(client, oidc)
+    assert client.get("/").status_code == 200
+    local = type(client)()
+    local.force_login(alice, backend="nieuwestart.accounts.backends.LockoutModelBackend")
+    settings.REQUIRE_SECOND_FACTOR = False
+
+    settings.NIEUWESTART_OIDC_ENABLED = False
+
+    assert client.get("/")["Location"].startswith(LOGIN)  # the provider's session has ended
+    assert local.get("/").status_code == 200  # a local session has not
+    assert client.get("/oidc/logout/").status_code == 404
+    assert client.post("/oidc/logout/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_library_logout_route_works_while_switched_on(client, oidc, alice):
+    oidc.user = claims()
+    sign_in(client, oidc)
+    assert client.get("/oidc/logout/").status_code == 405
+    response = client.post("/oidc/logout/")
+    assert response.status_code == 302 and response["Location"].startswith(f"{oidc.url}/logout")
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.django_db

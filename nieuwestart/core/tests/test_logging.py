@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -121,6 +122,37 @@ def test_no_bsn_or_query_string_reaches_the_log(client: Any, json_log: io.String
     assert "naam=" not in text
     paths = [line["path"] for line in _access(json_log)]
     assert paths == ["/account/inloggen", "/trajecten/[nummer]/overzicht"]
+
+
+def _without_request_ids(stream: io.StringIO) -> str:
+    # A request id is a UUID, whose last group may hold nine digits in a row by chance.
+    return json.dumps(
+        [{k: v for k, v in line.items() if k != "request_id"} for line in _lines(stream)]
+    )
+
+
+def test_structured_fields_are_masked_inside_dicts_and_lists(json_log: io.StringIO) -> None:
+    logging.getLogger("nieuwestart.signin").warning(
+        "sign-in",
+        extra={"signin": {"username": BSN, "detail": [f"fout {BSN}", 42], f"nr {BSN}": None}},
+    )
+
+    [line] = _lines(json_log)
+    assert line["signin"] == {
+        "username": "[nummer]",
+        "detail": ["fout [nummer]", 42],
+        "nr [nummer]": None,
+    }
+    assert BSN not in json_log.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_bsn_typed_as_username_does_not_reach_the_log(client: Any, json_log: io.StringIO) -> None:
+    client.post("/account/inloggen", {"username": BSN, "password": "fout"})
+
+    lines = _lines(json_log)
+    assert any(line["logger"] == "nieuwestart.signin" for line in lines)
+    assert re.search(r"(?<![0-9])[0-9]{9}(?![0-9])", _without_request_ids(json_log)) is None
 
 
 def test_the_signed_in_user_is_logged_by_id_not_by_name(
