@@ -7,8 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, register
 
-from nieuwestart.audit.services import PURGE_MINIMUM_AGE_DAYS
 from nieuwestart.retention.categories import RetentionConfigError, parse_overrides
+
+# Twelve calendar months are always at least 365 days (the database's floor), and fewer never are.
+MINIMUM_LOG_MONTHS = 12
 
 
 @register()
@@ -18,7 +20,7 @@ def retention_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         parse_overrides(settings.RETENTION_TERMS)
     except RetentionConfigError as error:
         errors.append(Error(f"NIEUWESTART_BEWAARTERMIJNEN: {error}", id="retention.E001"))
-    if settings.RETENTION_LOG_MONTHS * 30 < PURGE_MINIMUM_AGE_DAYS:
+    if settings.RETENTION_LOG_MONTHS < MINIMUM_LOG_MONTHS:
         errors.append(
             Error(
                 "NIEUWESTART_BEWAARTERMIJN_LOG_MAANDEN moet minstens 12 zijn: de database "

@@ -10,7 +10,8 @@ Rules (docs/retention.md):
 - Items and reports name trajectories by UUID only, without a foreign key: they outlive a
   deleted trajectory and hold no personal data.
 - `LegalHold` ("bewaren wegens bezwaar, klacht of procedure") keeps a trajectory out of every
-  removal while it is active. Holds are never deleted; lifting sets `lifted_at`.
+  removal while it is active. Holds are never deleted; lifting sets `lifted_at`. A lifted hold
+  stays when its trajectory is deleted later: the link is emptied, `trajectory_uuid` remains.
 """
 
 from __future__ import annotations
@@ -109,9 +110,15 @@ class LegalHold(models.Model):
     """Keep a trajectory's data past its term: "bewaren wegens bezwaar, klacht of procedure"."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # SET_NULL: a lifted hold outlives its trajectory when that is later deleted (an active hold
+    # keeps the trajectory from every removal); `trajectory_uuid` still names it.
     trajectory = models.ForeignKey(
-        "trajectories.Trajectory", on_delete=models.CASCADE, related_name="legal_holds"
+        "trajectories.Trajectory",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="legal_holds",
     )
+    trajectory_uuid = models.UUIDField(_("traject"))
     reason = models.CharField(_("reden"), max_length=16, choices=HoldReason.choices)
     # A reference (case number), never personal data: the form says so.
     reference = models.CharField(_("kenmerk"), max_length=100, blank=True)

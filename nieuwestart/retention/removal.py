@@ -29,6 +29,8 @@ from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.meetings.models import AgendaItem, Decision, Meeting, Participant
 from nieuwestart.notify.models import Notification
 from nieuwestart.plans.models import Plan, PlanChange, PlanDomain, PlanTask, PlanVersion
+from nieuwestart.plans.sections import SECTIONS
+from nieuwestart.plans.snapshots import TASKS
 from nieuwestart.referrals.models import Condition, Referral
 from nieuwestart.retention.categories import RetentionAction
 from nieuwestart.screening.domains import CARE, SCHEMA
@@ -39,6 +41,7 @@ from nieuwestart.screening.models import (
     Screening,
     ScreeningChange,
 )
+from nieuwestart.screening.services import CARE_QUESTION_PATHS
 from nieuwestart.trajectories.models import (
     Assignment,
     DetentionNotification,
@@ -258,9 +261,90 @@ def _plan(trajectory: Trajectory, action: str) -> int:
 
 # --- zorginhoud ---------------------------------------------------------------------------------
 
+# The plan section that holds care (`Plan.guidance`), by its key in snapshots and change records.
+CARE_SECTION = next(s.key for s in SECTIONS if s.field == "guidance")
+CARE_DOMAIN = PlanDomain.CARE.value
+
+
+def _is_care_screening_path(path: str) -> bool:
+    """A screening change that names care content: the care help question and acting note, or a
+    care fact of any domain (`domeinen.zorg.feiten.verslaving`). The care domain's status and
+    acting partner are not care content and stay with the screening's history."""
+    if path in CARE_QUESTION_PATHS:
+        return True
+    parts = path.split(".")
+    return (
+        len(parts) == 4
+        and parts[0] == "domeinen"
+        and parts[2] == "feiten"
+        and (parts[3] in CARE_FACTS)
+    )
+
+
+def _care_free_snapshot(snapshot: Any) -> Any:
+    """A plan snapshot (`plans.snapshots.plan_snapshot`) without the guidance text and without
+    the description of care tasks; everything else as it was."""
+    if not isinstance(snapshot, dict) or not snapshot:
+        return snapshot
+    result = dict(snapshot)
+    if result.get(CARE_SECTION):
+        result[CARE_SECTION] = ""
+    tasks = result.get(TASKS)
+    if isinstance(tasks, list):
+        result[TASKS] = [
+            {**task, "wat": ""}
+            if isinstance(task, dict) and task.get("domein") == CARE_DOMAIN
+            else task
+            for task in tasks
+        ]
+    return result
+
+
+def _care_free_record(record: Any) -> Any:
+    """A plan change record (`snapshots.Change.as_record`) without care content: a guidance
+    change keeps only that it happened; a care task keeps its kind, domain and organisation, not
+    its description or old and new values."""
+    if not isinstance(record, dict):
+        return record
+    if record.get("sectie") == CARE_SECTION:
+        return {**record, "oud": "", "nieuw": ""}
+    if record.get("sectie") == TASKS and record.get("domein") == CARE_DOMAIN:
+        return {**record, "taak": "", "oud": "", "nieuw": ""}
+    return record
+
+
+def _scrub_care_history(trajectory: Trajectory) -> int:
+    """Care content in the plan's versions, the plan's change records and the screening's change
+    records. These are JSON copies of the live rows, so they are rewritten row by row."""
+    changed = 0
+    for version in PlanVersion.objects.filter(plan__trajectory=trajectory):
+        snapshot = _care_free_snapshot(version.snapshot)
+        if snapshot != version.snapshot:
+            PlanVersion.objects.filter(pk=version.pk).update(snapshot=snapshot)
+            changed += 1
+    for plan_change in PlanChange.objects.filter(plan__trajectory=trajectory):
+        records = plan_change.changes if isinstance(plan_change.changes, list) else []
+        cleaned = [_care_free_record(record) for record in records]
+        if cleaned != records:
+            PlanChange.objects.filter(pk=plan_change.pk).update(changes=cleaned)
+            changed += 1
+    for screening_change in ScreeningChange.objects.filter(screening__trajectory=trajectory):
+        entries = screening_change.changes if isinstance(screening_change.changes, list) else []
+        kept = [
+            entry
+            for entry in entries
+            if not (isinstance(entry, dict) and _is_care_screening_path(str(entry.get("path"))))
+        ]
+        if kept != entries:
+            ScreeningChange.objects.filter(pk=screening_change.pk).update(changes=kept)
+            changed += 1
+    return changed
+
 
 def _care(trajectory: Trajectory, action: str) -> int:
-    """Care content only: care facts, the care help question, care notes and care referrals.
+    """Care content only: care facts, the care help question, care notes and care referrals,
+    with their copies in the plan's versions and change records, the screening's change records
+    and the care items of meetings (agenda items and decisions under `zorg`).
 
     `anonimiseren` and `verwijderen` differ only for care referrals: anonymising keeps the
     referral's kind, status and dates, deleting removes the referral.
@@ -275,10 +359,18 @@ def _care(trajectory: Trajectory, action: str) -> int:
     care = DomainAssessment.objects.filter(screening__trajectory=trajectory, domain=Domain.CARE)
     changed += _blank(care, help_question="", acting_note="")
     changed += _count(Contribution.objects.filter(assessment__in=care).delete())
-    changed += _count(ScreeningChange.objects.filter(screening__trajectory=trajectory).delete())
     changed += _blank(Plan.objects.filter(trajectory=trajectory), guidance="")
     changed += _blank(
         PlanTask.objects.filter(plan__trajectory=trajectory, domain=PlanDomain.CARE), what=""
+    )
+    changed += _scrub_care_history(trajectory)
+    changed += _blank(
+        AgendaItem.objects.filter(meeting__trajectory=trajectory, domain=CARE_DOMAIN),
+        title="",
+        minutes="",
+    )
+    changed += _blank(
+        Decision.objects.filter(meeting__trajectory=trajectory, domain=CARE_DOMAIN), text=""
     )
     changed += _count(
         HandoverCheck.objects.filter(handover__trajectory=trajectory, condition="zorg").delete()

@@ -44,6 +44,7 @@ from nieuwestart.audit.services import (
     log_processing,
     log_scheduler_processing,
 )
+from nieuwestart.indicators.snapshot import snapshots_drop
 from nieuwestart.retention.categories import (
     HANDLED,
     LOG_BASIS,
@@ -133,6 +134,8 @@ class _Run:
     out: Callable[[str], None]
     held: set[int]
     counts: dict[str, _Counts] = field(default_factory=dict)
+    # Trajectories deleted whole by this run (their indicator facts went with them).
+    deleted: int = 0
 
 
 def closed_trajectories(*, closed_before: dt.date) -> Iterator[list[_Closed]]:
@@ -253,22 +256,24 @@ def _apply_trajectory(run: _Run, pk: int, items: Sequence[RetentionItem]) -> Non
     A failure rolls back this trajectory only; it is reported and the run goes on.
     """
     try:
-        _apply_locked(run, pk, items)
+        if _apply_locked(run, pk, items):
+            run.deleted += 1
     except Exception as error:
         uuid = str(items[0].trajectory_uuid)
         run.report.errors.append({"traject": uuid, "fout": type(error).__name__})
         run.out(f"{uuid}: niet gelukt ({type(error).__name__}), niets veranderd")
 
 
-def _apply_locked(run: _Run, pk: int, items: Sequence[RetentionItem]) -> None:
+def _apply_locked(run: _Run, pk: int, items: Sequence[RetentionItem]) -> bool:
+    """Returns whether the whole trajectory was deleted (committed when this returns)."""
     with transaction.atomic():
         trajectory = _lock(pk)
         if trajectory is None:
-            return  # another host holds it now, or it is gone: that run does the work
+            return False  # another host holds it now, or it is gone: that run does the work
         if LegalHold.objects.filter(trajectory_id=pk, lifted_at__isnull=True).exists():
             for item in items:
                 run.counts[item.category].held += 1
-            return
+            return False
         uuid, person_id = trajectory.uuid, trajectory.person_id
         order = list(run.rules)
         for item in sorted(items, key=lambda i: order.index(i.category)):
@@ -298,7 +303,18 @@ def _apply_locked(run: _Run, pk: int, items: Sequence[RetentionItem]) -> None:
             counts.rows += rows
             run.out(f"{uuid} {locked.category} {locked.action}: uitgevoerd ({rows} rijen)")
             if whole:
-                break
+                return True
+    return False
+
+
+def _drop_indicator_snapshots(run: _Run) -> None:
+    """A deleted trajectory's facts are gone, but the night's pre-counted snapshot still counts
+    them: drop it, so the dashboards count from the facts until the next snapshot is built."""
+    if not run.deleted:
+        return
+    with transaction.atomic():
+        snapshots_drop()
+    run.out(f"indicatoren: momentopname vervallen ({run.deleted} trajecten verwijderd)")
 
 
 def _purge_lock() -> bool:
@@ -402,6 +418,7 @@ def retention_run(
         to_apply = _report_batch(run, batch)
         for pk, items in to_apply.items():
             _apply_trajectory(run, pk, items)
+    _drop_indicator_snapshots(run)
     _log_retention(run)
     run.report.summary = {code: counts.as_json() for code, counts in run.counts.items()}
     run.report.finished_at = timezone.now()
@@ -426,6 +443,7 @@ def legal_hold_place(
         raise RetentionError(_("Voor dit traject geldt al een bewaarplicht."))
     hold = LegalHold.objects.create(
         trajectory=trajectory,
+        trajectory_uuid=trajectory.uuid,
         reason=reason,
         reference=reference.strip()[:100],
         placed_by=actor,
@@ -447,14 +465,16 @@ def legal_hold_place(
 @transaction.atomic
 def legal_hold_lift(*, actor: User, hold: LegalHold) -> LegalHold:
     """Lift the hold. What was reported before starts over: a new report, a new notice period."""
-    locked = LegalHold.objects.select_for_update().select_related("trajectory").get(pk=hold.pk)
+    # No select_related: the trajectory is now a nullable link, and PostgreSQL refuses FOR UPDATE
+    # on the nullable side of an outer join.
+    locked = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if locked.lifted_at is not None:
         raise RetentionError(_("Deze bewaarplicht is al opgeheven."))
     locked.lifted_at = timezone.now()
     locked.lifted_by = actor
     locked.save(update_fields=["lifted_at", "lifted_by"])
     RetentionItem.objects.filter(
-        trajectory_uuid=locked.trajectory.uuid, status=ItemStatus.PROPOSED
+        trajectory_uuid=locked.trajectory_uuid, status=ItemStatus.PROPOSED
     ).delete()
     log_processing(
         actor=actor,
@@ -462,8 +482,8 @@ def legal_hold_lift(*, actor: User, hold: LegalHold) -> LegalHold:
         categories=["bewaartermijn"],
         purpose=HOLD_PURPOSE,
         channel=Channel.WEB,
-        trajectory_uuid=locked.trajectory.uuid,
-        person_id=locked.trajectory.person_id,
+        trajectory_uuid=locked.trajectory_uuid,
+        person_id=locked.trajectory.person_id if locked.trajectory is not None else None,
         detail=f"bewaarplicht opgeheven: {locked.reason}",
     )
     return locked

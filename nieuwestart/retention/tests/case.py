@@ -43,6 +43,9 @@ from nieuwestart.trajectories.services import (
 
 NAME = "Jan de Vries"
 SECRET = "Vries"  # searched for in every text column afterwards
+# Written into every piece of care content (zorginhoud) and nowhere else: once the care term
+# has passed, no text or JSON column may still hold it.
+CARE_MARK = "Zorggeheim"
 DOMAINS = ("identiteit", "huisvesting", "inkomen", "financien", "zorg", "sociaal-netwerk")
 CLOSED_ON = dt.date(2027, 1, 5)
 
@@ -93,10 +96,13 @@ def develop(trajectory: Trajectory, *, alice: Any, bob: Any, carol: Any, bsn: st
             domains={
                 "zorg": {
                     "status": "hulp-nodig",
-                    "help_question": f"{NAME} heeft verslavingszorg nodig.",
+                    "help_question": f"{NAME} heeft verslavingszorg nodig ({CARE_MARK}-vraag).",
                     "acting_partner": "reclassering",
-                    "acting_note": "",
-                    "facts": {"verslaving": f"Alcohol; {NAME} wil stoppen", "lopendeZorg": True},
+                    "acting_note": f"{CARE_MARK}-toelichting",
+                    "facts": {
+                        "verslaving": f"Alcohol; {NAME} wil stoppen ({CARE_MARK}-feit)",
+                        "lopendeZorg": True,
+                    },
                 }
             },
         )
@@ -105,6 +111,12 @@ def develop(trajectory: Trajectory, *, alice: Any, bob: Any, carol: Any, bsn: st
             trajectory=trajectory,
             domain="huisvesting",
             text=f"{NAME} staat ingeschreven als woningzoekende.",
+        )
+        screening_contribute(
+            actor=bob,
+            trajectory=trajectory,
+            domain="zorg",
+            text=f"{CARE_MARK}-bijdrage: intake bij Tactus gepland.",
         )
         screening_complete(actor=alice, trajectory=trajectory)
     with at("2026-11-12"):
@@ -121,18 +133,28 @@ def develop(trajectory: Trajectory, *, alice: Any, bob: Any, carol: Any, bsn: st
                 ParticipantInput(kind="professional", user=carol),
                 ParticipantInput(kind="gedetineerde"),
             ],
-            agenda=[AgendaInput(title=f"Plan van {NAME}")],
+            agenda=[
+                AgendaInput(title=f"Plan van {NAME}"),
+                AgendaInput(
+                    title=f"{CARE_MARK}-agendapunt verslavingszorg",
+                    domain="zorg",
+                    organisation_id=bob.organisation_id,
+                ),
+            ],
         )
     with at("2026-11-13"):
         infosheet_acknowledge(actor=carol, trajectory=trajectory, number=1)
     with at("2026-11-19T15:00:00+01:00"):
-        item = meeting.agenda_items.get()
+        item, care_item = meeting.agenda_items.order_by("position", "pk")
         meeting_record(
-            actor=alice,
+            actor=bob,  # probation: may write the minutes of the care item
             meeting=meeting,
             expected_version=meeting.version,
             attendance={str(p.uuid): "aanwezig" for p in meeting.participants.all()},
-            minutes={str(item.uuid): f"{NAME} vertelt over zijn schulden."},
+            minutes={
+                str(item.uuid): f"{NAME} vertelt over zijn schulden.",
+                str(care_item.uuid): f"{CARE_MARK}-verslag over de verslaving.",
+            },
             decisions=[
                 DecisionInput(
                     text=f"Schulden van {NAME} in kaart brengen",
@@ -140,7 +162,14 @@ def develop(trajectory: Trajectory, *, alice: Any, bob: Any, carol: Any, bsn: st
                     organisation=carol.organisation,
                     due_date=dt.date(2026, 12, 10),
                     agenda_item=item.uuid,
-                )
+                ),
+                DecisionInput(
+                    text=f"{CARE_MARK}-besluit: intake verslavingszorg",
+                    domain="zorg",
+                    organisation=bob.organisation,
+                    due_date=dt.date(2026, 12, 1),
+                    agenda_item=care_item.uuid,
+                ),
             ],
         )
     with at("2026-11-25"):
@@ -151,7 +180,7 @@ def develop(trajectory: Trajectory, *, alice: Any, bob: Any, carol: Any, bsn: st
             sections={
                 "reintegration_goals": f"{NAME} krijgt een eigen woonplek.",
                 "behaviour_goals": "Geen agressie.",
-                "guidance": "Verslavingszorg bij Tactus.",
+                "guidance": f"Verslavingszorg bij Tactus ({CARE_MARK}-begeleiding).",
                 "agreements": "PI regelt ID.",
                 "monitoring": "In het MDO.",
                 "meeting_frequency_weeks": 6,
@@ -166,6 +195,14 @@ def develop(trajectory: Trajectory, *, alice: Any, bob: Any, carol: Any, bsn: st
             what=f"Woning zoeken voor {NAME}",
             person_name="Zus van Jan de Vries",
             organisation=carol.organisation,
+        )
+        plan_task_add(
+            actor=alice,
+            trajectory=trajectory,
+            expected_version=None,
+            domain="zorg",
+            what=f"{CARE_MARK}-taak: aanmelden bij Tactus",
+            organisation=bob.organisation,
         )
         plan_establish(actor=alice, trajectory=trajectory, expected_version=None, note=NAME)
         referral_register(

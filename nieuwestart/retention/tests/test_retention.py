@@ -13,9 +13,17 @@ from django.apps import apps
 from django.db import models
 
 from nieuwestart.audit.models import ProcessingLogEntry
-from nieuwestart.indicators.models import MeetingAttendanceFact, MeetingTermFact, TrajectoryFact
+from nieuwestart.indicators.models import (
+    IndicatorFactMonth,
+    IndicatorRowMonth,
+    IndicatorSnapshot,
+    MeetingAttendanceFact,
+    MeetingTermFact,
+    TrajectoryFact,
+)
 from nieuwestart.indicators.services import indicator_facts_refresh
-from nieuwestart.retention.models import ItemStatus, RetentionItem
+from nieuwestart.indicators.snapshot import indicator_snapshot_build
+from nieuwestart.retention.models import ItemStatus, LegalHold, RetentionItem
 from nieuwestart.retention.services import legal_hold_lift, retention_run
 from nieuwestart.retention.tests.case import NAME, SECRET
 from nieuwestart.retention.tests.conftest import APPLY_AT, DRY_RUN_AT, World
@@ -242,3 +250,48 @@ def test_a_person_with_a_later_trajectory_keeps_it(world: World, payload: Any, j
 
     assert Trajectory.objects.get(pk=new.pk).person.bsn == JAN_BSN
     assert Trajectory.objects.get(pk=world.jan.pk).person.bsn != JAN_BSN
+
+
+def test_deleting_whole_trajectories_drops_the_nights_indicator_snapshot(
+    world: World, settings: Any
+) -> None:
+    """The snapshot pre-counts per trajectory; after a deletion it would still count Jan."""
+    settings.RETENTION_TERMS = "identiteit=24:verwijderen"
+    indicator_facts_refresh(today=FACTS_DAY)
+    indicator_snapshot_build(today=FACTS_DAY)
+    assert IndicatorSnapshot.objects.exists()
+
+    retention_run(apply=False, now=DRY_RUN_AT)
+    assert IndicatorSnapshot.objects.exists()  # a report removes nothing
+    retention_run(apply=True, now=APPLY_AT)
+
+    assert not Trajectory.objects.filter(pk=world.jan.pk).exists()
+    assert not IndicatorSnapshot.objects.exists()
+    assert not IndicatorRowMonth.objects.exists() and not IndicatorFactMonth.objects.exists()
+
+
+def test_anonymising_keeps_the_nights_indicator_snapshot(world: World) -> None:
+    """Anonymising leaves the facts as they are, so the snapshot still matches them."""
+    indicator_facts_refresh(today=FACTS_DAY)
+    snapshot = indicator_snapshot_build(today=FACTS_DAY)
+
+    retention_run(apply=False, now=DRY_RUN_AT)
+    retention_run(apply=True, now=APPLY_AT)
+
+    assert IndicatorSnapshot.objects.filter(pk=snapshot.pk).exists()
+
+
+def test_a_lifted_hold_outlives_its_deleted_trajectory(
+    world: World, priya: Any, settings: Any
+) -> None:
+    """Holds are never deleted: the record that data were kept, why and by whom stays."""
+    settings.RETENTION_TERMS = "identiteit=24:verwijderen"
+    held_uuid = world.held.uuid
+    legal_hold_lift(actor=priya, hold=world.held.legal_holds.get())
+    retention_run(apply=False, now=DRY_RUN_AT)
+    retention_run(apply=True, now=APPLY_AT)
+
+    assert not Trajectory.objects.filter(uuid=held_uuid).exists()
+    hold = LegalHold.objects.get(trajectory_uuid=held_uuid)
+    assert (hold.trajectory_id, hold.reason, hold.reference) == (None, "klacht", "NO-2028-17")
+    assert hold.placed_by == priya and hold.lifted_by == priya and hold.lifted_at is not None
