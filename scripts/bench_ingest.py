@@ -61,21 +61,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from nieuwestart.core.bsn import is_valid_bsn  # noqa: E402
+from nieuwestart.trajectories.imports import COLUMNS  # noqa: E402
 
-COLUMNS = [
-    "meldingId",
-    "soort",
-    "bsn",
-    "voornamen",
-    "voorvoegsel",
-    "geslachtsnaam",
-    "geboortedatum",
-    "inrichting",
-    "startdatum",
-    "verwachteEinddatum",
-    "gemeenteVanInschrijving",
-    "einddatum",
-]
 GIVEN = ["Anna", "Ali", "Kim", "Piet", "Sanne", "Mohamed", "Fatima", "Jan", "Eva", "Daan"]
 PREFIX = ["", "", "", "van", "de", "van der", "el"]
 SURNAME = ["Bakker", "Kaya", "Boer", "Dijk", "Jansen", "Yilmaz", "Visser", "Smit", "Meijer"]

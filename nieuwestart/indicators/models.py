@@ -200,7 +200,31 @@ class IndicatorSnapshot(models.Model):
         verbose_name_plural = _("indicatormomentopnamen")
 
 
-class IndicatorRowMonth(models.Model):
+class SnapshotDimensions(models.Model):
+    """The filter dimensions, copied from the trajectory's facts into each snapshot row."""
+
+    prison = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    municipality_size = models.CharField(max_length=8, blank=True)
+    probation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    short_stay = models.BooleanField()
+    lvb = models.CharField(max_length=8)
+
+    class Meta:
+        abstract = True
+
+
+class IndicatorRowMonth(SnapshotDimensions):
     """One trajectory in one month, for the indicators counted on child rows (meeting terms,
     trajectory meetings): bit i of `counted` is set when the trajectory counts in the
     denominator of the i-th such indicator that month, bit i of `met` when it meets the
@@ -215,22 +239,6 @@ class IndicatorRowMonth(models.Model):
         TrajectoryFact, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     month = models.DateField()
-    prison = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    municipality = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    municipality_size = models.CharField(max_length=8, blank=True)
-    probation = models.ForeignKey(
-        "organisations.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    short_stay = models.BooleanField()
-    lvb = models.CharField(max_length=8)
     counted = models.IntegerField()
     met = models.IntegerField()
     grain = models.CharField(max_length=1, default="m")  # m: month, q: quarter
@@ -241,7 +249,7 @@ class IndicatorRowMonth(models.Model):
         ]
 
 
-class IndicatorFactMonth(models.Model):
+class IndicatorFactMonth(SnapshotDimensions):
     """One trajectory in the month of one cohort date (arrival, first sheet sent, release), for
     the indicators counted on the facts: bit i of `counted` is set when the trajectory counts
     in the denominator of the i-th indicator of that cohort, bit i of `met` when it meets the
@@ -254,22 +262,6 @@ class IndicatorFactMonth(models.Model):
     )
     cohort = models.CharField(max_length=16)
     month = models.DateField()
-    prison = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    municipality = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    municipality_size = models.CharField(max_length=8, blank=True)
-    probation = models.ForeignKey(
-        "organisations.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    short_stay = models.BooleanField()
-    lvb = models.CharField(max_length=8)
     counted = models.IntegerField()
     met = models.IntegerField()
     waiting = models.IntegerField(default=0)
