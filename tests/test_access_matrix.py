@@ -289,6 +289,38 @@ def test_web_access(
     assert response.status_code == expected
 
 
+# Management and the chain-wide role (issue 5) read aggregates only: on every row about one
+# trajectory they are refused like an uninvolved professional, even management of the
+# trajectory's own PI. (Their own rows, the indicators, are in indicators/tests.)
+CASE_FILE_ROWS = [
+    pytest.param(kind, *row[:2], row[3] if len(row) > 3 else None, id=f"{kind} {row[0]} {row[1]}")
+    for kind, matrix in (("api", API_MATRIX), ("web", WEB_MATRIX))
+    for row in matrix
+    if "{id}" in row[1]
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("kind", "method", "url", "body"), CASE_FILE_ROWS)
+def test_management_and_chain_roles_never_reach_a_case_file(
+    api, client, settings, trajectory, alice, payload, make_user, chain_org, kind, method, url, body
+):
+    settings.REQUIRE_SECOND_FACTOR = False
+    roles = [
+        make_user("mt", "PI-ALMELO", "management"),
+        make_user("keten", "KETEN-TEST", "ketenanalist"),
+    ]
+    target = url.format(id=trajectory.uuid, alice=alice.uuid)
+    for user in roles:
+        if kind == "api":
+            data = _body(method, url, payload, body)
+            response = getattr(api(user), method)(target, data, format="json")
+        else:
+            client.force_login(user)
+            response = getattr(client, method)(target, body or {})
+        assert response.status_code in (403, 404), (user.username, response.status_code)
+
+
 @pytest.mark.django_db
 def test_unknown_trajectory_looks_exactly_like_an_uninvolved_one(api, trajectory, dave):
     import uuid
