@@ -147,9 +147,13 @@ def main() -> int:
             for thread in threads:
                 thread.start()
             time.sleep(3)
-            stopped_at = time.monotonic()
+            stopping_at = time.monotonic()
             pg.stop("fast")
-            log(NAME, "database stopped")
+            # The outage starts when the server is down, not when the stop was asked: a fast
+            # shutdown still finishes its checkpoint (seconds on a busy machine), and requests
+            # answered until then are rightly 200.
+            stopped_at = time.monotonic()
+            log(NAME, f"database stopped (in {stopped_at - stopping_at:.1f} s)")
             time.sleep(args.outage)
             pg.start()
             restarted_at = time.monotonic()
@@ -176,7 +180,7 @@ def main() -> int:
             workers_after = worker_pids(master)
 
         records = [r for s in states for r in s.records]
-        before = [r for r in records if r.at < stopped_at]
+        before = [r for r in records if r.at < stopping_at]
         during = [r for r in records if stopped_at + 0.5 < r.at < restarted_at]
         after = [r for r in records if recovered_at is not None and r.at > recovered_at + 0.5]
         if not before or any(r.status != 200 for r in before):
