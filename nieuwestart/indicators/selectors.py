@@ -27,7 +27,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import BitOr, Case, Count, F, Max, Min, Q, QuerySet, Sum, When
+from django.db.models import BitOr, Case, Count, Max, Min, Q, QuerySet, When
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext as _
 
@@ -413,53 +413,56 @@ def _figures(filters: Filters, today: dt.date) -> tuple[Any, ...]:
     return figures
 
 
-def _bit_sum(name: str, field: str, bit: int) -> tuple[dict[str, Any], Any]:
-    """An annotation of one bit of `field` and the number of rows that have it set."""
-    return {name: F(field).bitand(1 << bit)}, Sum(
-        Case(When(**{f"{name}__gt": 0}, then=1), default=0)
-    )
-
-
 def _snapshot_fact_shares(
     current: IndicatorSnapshot, filters: Filters, trunc: Any
 ) -> tuple[Counts, dict[str, dict[dt.date, int]]]:
-    """The fact indicators (and who is still waiting) from the snapshot: one grouped query
-    over one narrow row per trajectory and cohort date, the flags as bits."""
-    rows: Any = IndicatorFactMonth.objects.filter(
-        _scope(filters), snapshot=current, month__gte=filters.start, month__lte=filters.end
+    """The fact indicators (and who is still waiting) from the snapshot: one query counting
+    the rows per cohort, month and pattern of bits (a few thousand groups, however many
+    trajectories), decoded per bit here; cheaper than a conditional sum per bit and row."""
+    patterns: Any = (
+        IndicatorFactMonth.objects.filter(
+            _scope(filters), snapshot=current, month__gte=filters.start, month__lte=filters.end
+        )
+        .values("cohort", "month", "counted", "met", "waiting")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     per_cohort = snapshot.cohorts()
     waiting = snapshot.waiting_fields()
-    aggregates: dict[str, Any] = {}
-    for bit in range(max(len(indicators) for indicators in per_cohort.values())):
-        for prefix, field in (("d", "counted"), ("n", "met")):
-            annotation, total = _bit_sum(f"{prefix}b{bit}", field, bit)
-            rows = rows.annotate(**annotation)
-            aggregates[f"{prefix}{bit}"] = total
-    for bit in range(len(waiting)):
-        annotation, total = _bit_sum(f"wb{bit}", "waiting", bit)
-        rows = rows.annotate(**annotation)
-        aggregates[f"w{bit}"] = total
-    grouped = (
-        rows.annotate(bucket=trunc("month"))
-        .values("cohort", "bucket")
-        .annotate(**aggregates)
-        .order_by()
-    )
+    sums: dict[tuple[str, dt.date], list[int]] = {}
+    for row in patterns:
+        bucket = _bucket_of(_bucket_date(row["month"]), filters)
+        indicators = per_cohort.get(row["cohort"], [])
+        tally = sums.setdefault((row["cohort"], bucket), [0] * (2 * len(indicators) + len(waiting)))
+        n = row["n"]
+        for bit in range(len(indicators)):
+            if row["counted"] >> bit & 1:
+                tally[2 * bit] += n
+            if row["met"] >> bit & 1:
+                tally[2 * bit + 1] += n
+        for bit in range(len(waiting)):
+            if row["waiting"] >> bit & 1:
+                tally[2 * len(indicators) + bit] += n
     counts: Counts = {}
     waits: dict[str, dict[dt.date, int]] = {}
-    for row in grouped:
-        bucket = _bucket_date(row["bucket"])
-        for bit, indicator in enumerate(per_cohort.get(row["cohort"], [])):
-            d = row[f"d{bit}"]
+    for (cohort, bucket), tally in sums.items():
+        indicators = per_cohort.get(cohort, [])
+        for bit, indicator in enumerate(indicators):
+            d = tally[2 * bit]
             counts.setdefault(indicator.code, {})[bucket] = (
-                _numerator(indicator, row[f"n{bit}"], d),
+                _numerator(indicator, tally[2 * bit + 1], d),
                 d,
             )
-        if row["cohort"] == registry.RELEASE:
+        if cohort == registry.RELEASE:
             for bit, field in enumerate(waiting):
-                waits.setdefault(field, {})[bucket] = row[f"w{bit}"]
+                waits.setdefault(field, {})[bucket] = tally[2 * len(indicators) + bit]
     return counts, waits
+
+
+def _bucket_of(month: dt.date, filters: Filters) -> dt.date:
+    if filters.step == QUARTER:
+        return month.replace(month=(month.month - 1) // 3 * 3 + 1)
+    return month
 
 
 def _snapshot_durations(
@@ -519,18 +522,10 @@ def _snapshot_row_shares(
     indicators = snapshot.row_indicators()
     bits = range(len(indicators))
     quarters, edges = _quarters_and_months(filters)
-    sums: dict[str, Any] = {}
-    annotations: dict[str, Any] = {}
-    for bit in bits:
-        for prefix, field in (("d", "counted"), ("n", "met")):
-            annotation, total = _bit_sum(f"{prefix}b{bit}", field, bit)
-            annotations.update(annotation)
-            sums[f"{prefix}{bit}"] = total
     grouped: list[tuple[Any, ...]] = []
     if filters.step == QUARTER:
         whole_quarters = rows.filter(grain=snapshot.QUARTER_GRAIN, month__in=quarters)
-        summed = whole_quarters.annotate(**annotations).values("month").annotate(**sums)
-        grouped += [(row["month"], *(row[name] for name in sums)) for row in summed.order_by()]
+        grouped += _pattern_sums(whole_quarters, bits)
         if edges:
             cut = rows.filter(grain=snapshot.MONTH, month__in=edges)
             grouped += _combined_sums(
@@ -540,8 +535,7 @@ def _snapshot_row_shares(
         in_period = rows.filter(
             grain=snapshot.MONTH, month__gte=filters.start, month__lte=filters.end
         )
-        summed = in_period.annotate(**annotations).values("month").annotate(**sums)
-        grouped += [(row["month"], *(row[name] for name in sums)) for row in summed.order_by()]
+        grouped += _pattern_sums(in_period, bits)
     period = rows.filter(
         Q(grain=snapshot.QUARTER_GRAIN, month__in=quarters)
         | Q(grain=snapshot.MONTH, month__in=edges)
@@ -560,6 +554,22 @@ def _snapshot_row_shares(
         d, n = int(whole[2 * i] or 0), int(whole[2 * i + 1] or 0)
         totals[indicator.code] = (_numerator(indicator, n, d), d)
     return counts, totals
+
+
+def _pattern_sums(rows: QuerySet[IndicatorRowMonth], bits: range) -> list[tuple[Any, ...]]:
+    """(month, d0, n0, d1, n1, ...) per month of rows that need no combining (one per
+    trajectory and month or quarter): the rows are counted per pattern of bits in the
+    database and the patterns decoded here."""
+    tallies: dict[Any, list[int]] = {}
+    patterns: Any = rows.values("month", "counted", "met").annotate(n=Count("pk")).order_by()
+    for row in patterns:
+        tally = tallies.setdefault(row["month"], [0] * (2 * len(bits)))
+        for bit in bits:
+            if row["counted"] >> bit & 1:
+                tally[2 * bit] += row["n"]
+            if row["met"] >> bit & 1:
+                tally[2 * bit + 1] += row["n"]
+    return [(month, *tally) for month, tally in tallies.items()]
 
 
 def _combined_sums(
