@@ -268,11 +268,7 @@ def _fact_shares(
     facts = _facts(filters)
     counts: Counts = {}
     waits: dict[str, dict[dt.date, int]] = {}
-    cohorts: dict[str, list[registry.Indicator]] = defaultdict(list)
-    for indicator in registry.INDICATORS:
-        if indicator.rows == registry.FACTS:
-            cohorts[indicator.cohort].append(indicator)
-    for cohort, indicators in cohorts.items():
+    for cohort, indicators in snapshot.cohorts().items():
         aggregates = _share_aggregates(indicators, today)
         if cohort == registry.RELEASE:
             for field in waiting:
@@ -399,12 +395,11 @@ def _figures(filters: Filters, today: dt.date) -> tuple[Any, ...]:
     if cached is not None:
         return tuple(cached)
     if current is not None:
-        counts, waits = _snapshot_fact_shares(current, filters, trunc)
+        counts, waits = _snapshot_fact_shares(current, filters)
         row_counts, row_totals = _snapshot_row_shares(current, filters, trunc)
         durations = _snapshot_durations(current, filters, trunc)
     else:
-        waiting = [d.waiting_field for d in registry.DURATIONS if d.waiting_field]
-        counts, waits = _fact_shares(filters, today, trunc, waiting)
+        counts, waits = _fact_shares(filters, today, trunc, snapshot.waiting_fields())
         row_counts, row_totals = _row_shares(filters, today, trunc)
         durations = _durations(filters, today, trunc)
     counts.update(row_counts)
@@ -414,7 +409,7 @@ def _figures(filters: Filters, today: dt.date) -> tuple[Any, ...]:
 
 
 def _snapshot_fact_shares(
-    current: IndicatorSnapshot, filters: Filters, trunc: Any
+    current: IndicatorSnapshot, filters: Filters
 ) -> tuple[Counts, dict[str, dict[dt.date, int]]]:
     """The fact indicators (and who is still waiting) from the snapshot: one query counting
     the rows per cohort, month and pattern of bits (a few thousand groups, however many
@@ -460,9 +455,7 @@ def _snapshot_fact_shares(
 
 
 def _bucket_of(month: dt.date, filters: Filters) -> dt.date:
-    if filters.step == QUARTER:
-        return month.replace(month=(month.month - 1) // 3 * 3 + 1)
-    return month
+    return snapshot.quarter_start(month) if filters.step == QUARTER else month
 
 
 def _snapshot_durations(
