@@ -35,7 +35,8 @@ CLIENTS = 4
 
 @dataclass
 class Record:
-    at: float
+    started: float  # when the request was sent
+    at: float  # when its answer was complete
     kind: str
     status: int
     content_type: str = ""
@@ -53,27 +54,30 @@ def client_loop(http: Http, state: ClientState, index: int, stop: threading.Even
     counter = 0
     while not stop.is_set():
         counter += 1
+        sent = time.monotonic()
         try:
             status, headers, body = http.request("GET", path)
             state.records.append(
-                Record(time.monotonic(), "read", status, headers.get("Content-Type", ""))
+                Record(sent, time.monotonic(), "read", status, headers.get("Content-Type", ""))
             )
             if status == 200:
                 text = f"client {index} save {counter}"
+                sent = time.monotonic()
                 status, headers, body = http.request(
                     "PUT", path, {"eigenWoorden": text}, headers={"If-Match": headers["ETag"]}
                 )
                 state.records.append(
-                    Record(time.monotonic(), "save", status, headers.get("Content-Type", ""))
+                    Record(sent, time.monotonic(), "save", status, headers.get("Content-Type", ""))
                 )
                 if status == 200:
                     state.acknowledged.append((int(body["versie"]), text))
+            sent = time.monotonic()
             status, headers, _ = http.request("GET", "/api/v1/trajecten")
             state.records.append(
-                Record(time.monotonic(), "list", status, headers.get("Content-Type", ""))
+                Record(sent, time.monotonic(), "list", status, headers.get("Content-Type", ""))
             )
         except OSError as exc:  # no HTTP answer at all: the app itself failed
-            state.records.append(Record(time.monotonic(), f"no answer: {exc}", 0))
+            state.records.append(Record(sent, time.monotonic(), f"no answer: {exc}", 0))
         time.sleep(0.05)
 
 
@@ -181,7 +185,10 @@ def main() -> int:
 
         records = [r for s in states for r in s.records]
         before = [r for r in records if r.at < stopping_at]
-        during = [r for r in records if stopped_at + 0.5 < r.at < restarted_at]
+        # During the outage: sent after the server was down and answered before it was started
+        # again. A request sent earlier may have read its data in time and still be answered
+        # (rightly 200) well after the stop on a busy machine; CI saw that once.
+        during = [r for r in records if stopped_at < r.started and r.at < restarted_at]
         after = [r for r in records if recovered_at is not None and r.at > recovered_at + 0.5]
         if not before or any(r.status != 200 for r in before):
             problems.append(f"before the outage: {Counter(r.status for r in before)}")
