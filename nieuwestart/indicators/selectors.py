@@ -395,9 +395,8 @@ def _figures(filters: Filters, today: dt.date) -> tuple[Any, ...]:
     if cached is not None:
         return tuple(cached)
     if current is not None:
-        counts, waits = _snapshot_fact_shares(current, filters)
+        counts, waits, durations = _snapshot_facts(current, filters)
         row_counts, row_totals = _snapshot_row_shares(current, filters, trunc)
-        durations = _snapshot_durations(current, filters, trunc)
     else:
         counts, waits = _fact_shares(filters, today, trunc, snapshot.waiting_fields())
         row_counts, row_totals = _row_shares(filters, today, trunc)
@@ -408,35 +407,103 @@ def _figures(filters: Filters, today: dt.date) -> tuple[Any, ...]:
     return figures
 
 
-def _snapshot_fact_shares(
+Durations = dict[str, dict[dt.date, dict[int, int]]]
+
+
+def _snapshot_facts(
     current: IndicatorSnapshot, filters: Filters
-) -> tuple[Counts, dict[str, dict[dt.date, int]]]:
-    """The fact indicators (and who is still waiting) from the snapshot: one query counting
-    the rows per cohort, month and pattern of bits (a few thousand groups, however many
-    trajectories), decoded per bit here; cheaper than a conditional sum per bit and row."""
-    patterns: Any = (
-        IndicatorFactMonth.objects.filter(
-            _scope(filters), snapshot=current, month__gte=filters.start, month__lte=filters.end
-        )
-        .values("cohort", "month", "counted", "met", "waiting")
-        .annotate(n=Count("pk"))
-        .order_by()
+) -> tuple[Counts, dict[str, dict[dt.date, int]], Durations]:
+    """The fact indicators, who is still waiting and the duration histograms, from the
+    snapshot. The rows are counted per cohort, month and pattern of bits (a few thousand
+    groups, however many trajectories) and decoded per bit here, which is cheaper than a
+    conditional sum per bit and row; and per month and number of days for each duration.
+    On PostgreSQL that is one scan (`GROUPING SETS`), elsewhere one query per grouping."""
+    rows = IndicatorFactMonth.objects.filter(
+        _scope(filters), snapshot=current, month__gte=filters.start, month__lte=filters.end
     )
+    days_fields = [indicator.days_field for indicator in registry.DURATIONS]
+    patterns: list[tuple[str, Any, int, int, int, int]] = []
+    histograms: list[tuple[str, Any, int, int]] = []  # (days field, month, days, trajectories)
+    if connection.vendor == "postgresql":
+        for row in _fact_groups_in_one_scan(rows, days_fields):
+            cohort, month, counted, met, waiting, whole, *day_columns, n = row
+            if whole == 0:
+                patterns.append((cohort, month, counted, met, waiting, n))
+                continue
+            pairs = zip(day_columns[::2], day_columns[1::2], strict=True)
+            for field, (value, grouped) in zip(days_fields, pairs, strict=True):
+                if grouped == 0 and value is not None:
+                    histograms.append((field, month, value, n))
+    else:
+        grouped_rows: Any = (
+            rows.values("cohort", "month", "counted", "met", "waiting")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        patterns = [
+            (r["cohort"], r["month"], r["counted"], r["met"], r["waiting"], r["n"])
+            for r in grouped_rows
+        ]
+        released = rows.filter(cohort=registry.RELEASE)
+        for field in days_fields:
+            per_day: Any = (
+                released.filter(**{f"{field}__isnull": False})
+                .values("month", field)
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            histograms += [(field, r["month"], r[field], r["n"]) for r in per_day]
+    counts, waits = _decode_fact_patterns(patterns, filters)
+    code_of = {indicator.days_field: indicator.code for indicator in registry.DURATIONS}
+    durations: Durations = {indicator.code: {} for indicator in registry.DURATIONS}
+    for field, month, days, n in histograms:
+        bucket = _bucket_of(_bucket_date(month), filters)
+        per_days = durations[code_of[field]].setdefault(bucket, {})
+        per_days[days] = per_days.get(days, 0) + n
+    return counts, waits, durations
+
+
+def _fact_groups_in_one_scan(
+    rows: QuerySet[IndicatorFactMonth], days_fields: list[str]
+) -> list[tuple[Any, ...]]:
+    """One pass over the snapshot rows, grouped by (cohort, month, bits) and by (month, days)
+    per duration: rows of (cohort, month, counted, met, waiting, GROUPING(cohort),
+    days1, GROUPING(days1), ..., count). GROUPING(x) is 1 where x is not part of the row's
+    grouping, so GROUPING(cohort) = 0 marks a pattern row."""
+    quote = connection.ops.quote_name
+    bits = [quote(name) for name in ("cohort", "month", "counted", "met", "waiting")]
+    days = [quote(field) for field in days_fields]
+    inner = rows.values("cohort", "month", "counted", "met", "waiting", *days_fields).order_by()
+    sql, params = inner.query.sql_with_params()
+    columns = ", ".join([*bits, f"GROUPING({bits[0]})", *(f"{d}, GROUPING({d})" for d in days)])
+    sets = ", ".join([f"({', '.join(bits)})", *(f"({bits[1]}, {d})" for d in days)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, COUNT(*) FROM ({sql}) AS rows GROUP BY GROUPING SETS ({sets})",  # noqa: S608  # nosec B608  # quoted names, ORM-built inner SQL, values as params
+            params,
+        )
+        return list(cursor.fetchall())
+
+
+def _decode_fact_patterns(
+    patterns: list[tuple[str, Any, int, int, int, int]], filters: Filters
+) -> tuple[Counts, dict[str, dict[dt.date, int]]]:
+    """Per indicator and bucket (numerator, denominator), and per waiting field and bucket the
+    number still waiting, from (cohort, month, counted, met, waiting, trajectories) rows."""
     per_cohort = snapshot.cohorts()
     waiting = snapshot.waiting_fields()
     sums: dict[tuple[str, dt.date], list[int]] = {}
-    for row in patterns:
-        bucket = _bucket_of(_bucket_date(row["month"]), filters)
-        indicators = per_cohort.get(row["cohort"], [])
-        tally = sums.setdefault((row["cohort"], bucket), [0] * (2 * len(indicators) + len(waiting)))
-        n = row["n"]
+    for cohort, month, counted, met, still_waiting, n in patterns:
+        bucket = _bucket_of(_bucket_date(month), filters)
+        indicators = per_cohort.get(cohort, [])
+        tally = sums.setdefault((cohort, bucket), [0] * (2 * len(indicators) + len(waiting)))
         for bit in range(len(indicators)):
-            if row["counted"] >> bit & 1:
+            if counted >> bit & 1:
                 tally[2 * bit] += n
-            if row["met"] >> bit & 1:
+            if met >> bit & 1:
                 tally[2 * bit + 1] += n
         for bit in range(len(waiting)):
-            if row["waiting"] >> bit & 1:
+            if still_waiting >> bit & 1:
                 tally[2 * len(indicators) + bit] += n
     counts: Counts = {}
     waits: dict[str, dict[dt.date, int]] = {}
@@ -456,33 +523,6 @@ def _snapshot_fact_shares(
 
 def _bucket_of(month: dt.date, filters: Filters) -> dt.date:
     return snapshot.quarter_start(month) if filters.step == QUARTER else month
-
-
-def _snapshot_durations(
-    current: IndicatorSnapshot, filters: Filters, trunc: Any
-) -> dict[str, dict[dt.date, dict[int, int]]]:
-    """Per duration indicator and month: days -> number of trajectories, from the snapshot."""
-    released = IndicatorFactMonth.objects.filter(
-        _scope(filters),
-        snapshot=current,
-        cohort=registry.RELEASE,
-        month__gte=filters.start,
-        month__lte=filters.end,
-    )
-    result: dict[str, dict[dt.date, dict[int, int]]] = {}
-    for indicator in registry.DURATIONS:
-        field = indicator.days_field
-        rows: Any = (
-            released.filter(**{f"{field}__isnull": False})
-            .annotate(bucket=trunc("month"))
-            .values("bucket", field)
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        per_bucket = result.setdefault(indicator.code, {})
-        for row in rows:
-            per_bucket.setdefault(_bucket_date(row["bucket"]), {})[row[field]] = row["n"]
-    return result
 
 
 def _quarters_and_months(filters: Filters) -> tuple[list[dt.date], list[dt.date]]:
