@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        # Every sign-in attempt, local and through the organisation (OIDC), is logged.
-        from nieuwestart.accounts import signins  # noqa: F401
+        # Every sign-in attempt, local and through the organisation (OIDC), is logged, and every
+        # sign-in stores its time in the session, for the absolute session lifetime.
+        from nieuwestart.accounts import session_lifetime, signins  # noqa: F401

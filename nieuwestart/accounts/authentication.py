@@ -1,13 +1,44 @@
-"""API authentication with `Authorization: Token <token>`; tokens are stored hashed."""
+"""API authentication with `Authorization: Token <token>`; tokens are stored hashed.
+
+Failed token authentications are rate limited per client address
+(nieuwestart.accounts.ratelimits): past the limit, every token from that address gets 429 with
+Retry-After until the minute is over, a good one too, so a guess that happens to be right does
+not get through either. The check costs no extra query for a good token: the counter is read in
+the same query as the token.
+"""
 
 from __future__ import annotations
 
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from nieuwestart.accounts.models import ApiToken, User, hash_token
+from nieuwestart.accounts.models import ApiToken, RateCounter, User, hash_token
+from nieuwestart.accounts.ratelimits import (
+    API_TOKEN_FAILURE,
+    address_key,
+    counter_key,
+    current_window,
+    rate_limit_hit,
+    seconds_to_next_window,
+)
+
+
+def _throttled(wait: int) -> exceptions.Throttled:
+    return exceptions.Throttled(
+        wait=wait,
+        detail=ngettext(
+            "Er zijn vanaf uw adres te veel verzoeken met een onbekende of ingetrokken token "
+            "gedaan. Wacht %(seconds)s seconde en probeer het dan opnieuw met een geldige token.",
+            "Er zijn vanaf uw adres te veel verzoeken met een onbekende of ingetrokken token "
+            "gedaan. Wacht %(seconds)s seconden en probeer het dan opnieuw met een geldige token.",
+            wait,
+        )
+        % {"seconds": wait},
+    )
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -17,25 +48,41 @@ class TokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
+        who = address_key(request._request)
         if len(header) != 2:
+            self._count_failure(who)
             raise exceptions.AuthenticationFailed(
                 _("De token in de Authorization-header klopt niet.")
             )
         try:
             key = header[1].decode()
         except UnicodeError as exc:
+            self._count_failure(who)
             raise exceptions.AuthenticationFailed(_("De token bevat ongeldige tekens.")) from exc
-        token = (
-            ApiToken.objects.select_related("user", "user__organisation")
-            .filter(key_hash=hash_token(key), revoked_at__isnull=True)
-            .first()
+        limit = API_TOKEN_FAILURE.per_minute
+        tokens = ApiToken.objects.select_related("user", "user__organisation").filter(
+            key_hash=hash_token(key), revoked_at__isnull=True
         )
+        if limit > 0:
+            failures = RateCounter.objects.filter(
+                key=counter_key(API_TOKEN_FAILURE, who), window_start=current_window()
+            ).values("hits")[:1]
+            tokens = tokens.annotate(recent_failures=Subquery(failures))
+        token = tokens.first()
         if token is None or not token.user.is_active:
+            self._count_failure(who)
             raise exceptions.AuthenticationFailed(_("Deze token is onbekend of ingetrokken."))
+        if limit > 0 and (getattr(token, "recent_failures", None) or 0) >= limit:
+            raise _throttled(seconds_to_next_window())
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
+
+    def _count_failure(self, who: str) -> None:
+        wait = rate_limit_hit(limit=API_TOKEN_FAILURE, who=who)
+        if wait:
+            raise _throttled(wait)
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword

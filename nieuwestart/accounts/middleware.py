@@ -1,7 +1,14 @@
-"""Outside demo mode every signed-in professional must have passed a second factor.
+"""Sessions of signed-in professionals: an absolute lifetime, and a second factor outside demo mode.
 
-That is a TOTP code, or a sign-in through the organisation at a strong enough level (its `acr`,
-see nieuwestart.accounts.oidc), which verifies the session through django-otp as well.
+SessionLifetimeMiddleware ends a session SESSION_MAX_HOURS after its sign-in (or one without a
+sign-in time, made before that rule), however active it is: see
+nieuwestart.accounts.session_lifetime. A page request then goes to the login page, which says
+why; an API request just continues without the session (the API takes tokens only, so without
+one it answers 401 problem+json).
+
+SecondFactorMiddleware: a second factor is a TOTP code, or a sign-in through the organisation at
+a strong enough level (its `acr`, see nieuwestart.accounts.oidc), which verifies the session
+through django-otp as well.
 """
 
 from __future__ import annotations
@@ -9,15 +16,37 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 
-# Connects the sign-in log to Django's sign-in signals. This module is loaded with the middleware,
-# before any request; AccountsConfig.ready() would be the usual place.
+from nieuwestart.accounts.session_lifetime import SESSION_ENDED_KEY, session_too_old
+from nieuwestart.accounts.signins import log_session_ended
 
 # Pages a user may open before the second factor: signing in (here or through the organisation),
 # setting it up, static files.
 _OPEN_PREFIXES = ("/account/", "/oidc/", "/static/", "/api/", "/gezond/", "/i18n/")
+# Requests that need no session: after ending one they carry on, without a redirect.
+_SESSIONLESS_PREFIXES = ("/api/", "/static/", "/gezond/")
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if SESSION_KEY not in session or not session_too_old(session):
+            return self.get_response(request)
+        log_session_ended(request, reason="max_lifetime")
+        logout(request)
+        if request.path.startswith(_SESSIONLESS_PREFIXES):
+            return self.get_response(request)
+        request.session[SESSION_ENDED_KEY] = True
+        if request.path == resolve_url(settings.LOGIN_URL):
+            return self.get_response(request)
+        return redirect_to_login(request.get_full_path())
 
 
 class SecondFactorMiddleware:

@@ -115,3 +115,23 @@ class OidcIdentity(Device):
 
     def verify_token(self, token: object) -> bool:
         return False  # never a code: only the provider's sign-in verifies this device
+
+
+class RateCounter(models.Model):
+    """Requests counted in one fixed window, shared by every app replica (it is a table).
+
+    nieuwestart.accounts.ratelimits writes it with one upsert per counted request; `key` names
+    what is counted and for whom (`aanmelden:203.0.113.7`), `window_start` is the window's start in
+    Unix seconds. Rows of past windows are deleted as new windows begin.
+    """
+
+    pk = models.CompositePrimaryKey("key", "window_start")
+    key = models.CharField(max_length=120)
+    window_start = models.BigIntegerField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "accounts_ratecounter"
+        indexes = [models.Index(fields=["window_start"], name="ratecounter_window")]
+        verbose_name = _("tellerstand")
+        verbose_name_plural = _("tellerstanden")

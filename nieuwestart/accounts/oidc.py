@@ -24,6 +24,7 @@ The rules (docs/sign-in.md):
 - When organisation sign-in is switched off, sessions that were started through it end (the
   backend no longer finds their user) and /oidc/logout/ answers 404 as well.
 - Every attempt, success or refusal, goes to the sign-in log (nieuwestart.accounts.signins).
+- Returns to the callback are rate limited per client address (nieuwestart.accounts.ratelimits).
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ from mozilla_django_oidc.views import (  # type: ignore[import-untyped]
 from requests.auth import HTTPBasicAuth
 
 from nieuwestart.accounts.models import OidcIdentity, User
+from nieuwestart.accounts.ratelimits import (
+    OIDC_CALLBACK,
+    address_key,
+    rate_limit_hit,
+    rate_limited_page,
+)
 from nieuwestart.accounts.signins import METHOD_ORGANISATION, OIDC_BACKEND
 
 ID_TOKEN_SESSION_KEY = "oidc_id_token"  # noqa: S105 (a session key name)
@@ -489,6 +496,9 @@ class OidcCallbackView(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not oidc_enabled():
             raise Http404
+        wait = rate_limit_hit(limit=OIDC_CALLBACK, who=address_key(request))
+        if wait:
+            return rate_limited_page(request, wait)
         try:
             user = _callback_user(request)
         except SignInRefused as refusal:

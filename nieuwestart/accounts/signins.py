@@ -6,7 +6,10 @@ method (`wachtwoord` or `organisatie`), the result, the reason of a refusal, the
 it is known, the organisation, the `acr` of an organisation sign-in and the client address. A
 password is never logged (Django masks it in the credentials it sends with the signal). Nor is
 the username typed at a failed password sign-in when no account has it: it may be a BSN or a
-password typed in the wrong field. The record then says `reason=unknown_username`.
+password typed in the wrong field. The record then says `reason=unknown_username`. A session
+ended by its absolute lifetime is logged too (`event=session_ended`), and so is a rate limit
+that is reached (nieuwestart.accounts.ratelimits). The client address is the one the rate
+limits use: behind the ingress (DJANGO_BEHIND_PROXY) the address the ingress saw.
 
 Both methods go through Django's own signals: `user_logged_in` (sent by `auth.login`) and
 `user_login_failed` (sent by `auth.authenticate` for a wrong password or a locked account, and by
@@ -22,6 +25,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from nieuwestart.accounts.ratelimits import client_address
+
 logger = logging.getLogger("nieuwestart.signin")
 
 METHOD_PASSWORD = "wachtwoord"  # noqa: S105 (a method name)
@@ -32,7 +37,7 @@ OIDC_BACKEND = "nieuwestart.accounts.oidc.OidcBackend"
 def _client_address(request: HttpRequest | None) -> str:
     if request is None:
         return ""
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_address(request)
 
 
 def _emit(level: int, fields: dict[str, Any]) -> None:
@@ -107,6 +112,23 @@ def log_sign_in_refused(
             "subject": credentials.get("subject", ""),
             "acr": credentials.get("acr", ""),
             "detail": credentials.get("detail", ""),
+            "client": _client_address(request),
+        },
+    )
+
+
+def log_session_ended(request: HttpRequest, *, reason: str) -> None:
+    """A session ended by the application (not by the person signing out), e.g. its lifetime."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        user = None
+    _emit(
+        logging.INFO,
+        {
+            "event": "session_ended",
+            "reason": reason,
+            "username": user.get_username() if user is not None else "",
+            "user_id": user.pk if user is not None else "",
             "client": _client_address(request),
         },
     )

@@ -4,6 +4,10 @@ Outside demo mode a professional sets up an authenticator app the first time (QR
 once) and enters a code at every sign-in. Demo mode skips the second factor. When organisation
 sign-in (OpenID Connect, nieuwestart.accounts.oidc) is on, the login page offers it first, and
 signing out also ends the session at the provider when it has an end_session endpoint.
+
+Sign-in posts (per client address) and second-factor posts (per account) are rate limited
+(nieuwestart.accounts.ratelimits); a session ended by its absolute lifetime comes back to the
+login page, which says why (nieuwestart.accounts.session_lifetime).
 """
 
 from __future__ import annotations
@@ -28,6 +32,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from nieuwestart.accounts.forms import LoginForm, TokenForm
 from nieuwestart.accounts.models import User
 from nieuwestart.accounts.oidc import MESSAGES, oidc_enabled, provider_logout_url
+from nieuwestart.accounts.ratelimits import (
+    SECOND_FACTOR,
+    SIGN_IN,
+    address_key,
+    rate_limit_hit,
+    rate_limited_page,
+)
+from nieuwestart.accounts.session_lifetime import SESSION_ENDED_KEY
 from nieuwestart.accounts.signins import OIDC_BACKEND
 
 
@@ -35,6 +47,25 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.session.pop(SESSION_ENDED_KEY, False):
+            messages.info(
+                request,
+                _(
+                    "U bent automatisch uitgelogd, omdat u al %(hours)s uur geleden bent "
+                    "ingelogd. Zo blijft niemand te lang ingelogd, bijvoorbeeld op een computer "
+                    "die anderen ook gebruiken. Log opnieuw in om verder te werken."
+                )
+                % {"hours": settings.SESSION_MAX_HOURS},
+            )
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = rate_limit_hit(limit=SIGN_IN, who=address_key(request))
+        if wait:
+            return rate_limited_page(request, wait)
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -81,6 +112,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     assert device is not None
+    if request.method == "POST":
+        wait = rate_limit_hit(limit=SECOND_FACTOR, who=f"user:{user.pk}")
+        if wait:
+            return rate_limited_page(request, wait)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):

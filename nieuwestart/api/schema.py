@@ -48,13 +48,15 @@ class ProbleemSerializer(serializers.Serializer):
 def problem_responses(*status_codes: int) -> dict[tuple[int, str], OpenApiResponse]:
     """The documented error answers of an operation, each application/problem+json.
 
-    401 (no or an unknown token) is added to every operation: all of them need a token.
+    401 (no or an unknown token) is added to every operation: all of them need a token; and
+    429 (too many failed tokens from the client's address, `accounts.ratelimits`), which any
+    operation can answer before it looks at the request.
     """
     return {
         (code, PROBLEM_CONTENT_TYPE): OpenApiResponse(
             ProbleemSerializer, description=_TITLES.get(code, "Fout.")
         )
-        for code in sorted({401, *status_codes})
+        for code in sorted({401, 429, *status_codes})
     }
 
 

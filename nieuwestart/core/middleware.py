@@ -16,6 +16,14 @@ Pages for a signed-in user get `Cache-Control: no-store, private` (the browser k
 a case file); the page CSP (settings.SECURE_CSP, without 'unsafe-inline'), nosniff,
 Referrer-Policy, X-Frame-Options and, in production, Strict-Transport-Security come from
 Django's own middleware, which keeps what is set here. Tests: tests/security/test_headers.py.
+
+Plain HTTP to the API is refused, not redirected (OWASP ASVS 4.1.2): when SECURE_SSL_REDIRECT is
+on, pages still go to https, but /api/ is exempt from that redirect (settings
+SECURE_REDIRECT_EXEMPT) and a request to it over plain HTTP gets 403 problem+json saying to use
+https. A redirect would hide the mistake: the client would follow it and keep sending its token
+unencrypted first. This runs before the view, so before anything reads the token. 403 and not
+400: the request itself may be well formed; it is the channel that is not allowed (as IIS's
+"403.4 SSL required"). Tests: tests/security/test_transport.py.
 """
 
 from __future__ import annotations
@@ -23,8 +31,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 API_PREFIX = "/api/"
 API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
@@ -44,7 +54,7 @@ class ApiVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        response = _refuse_plain_http_api(request) or self.get_response(request)
         if request.path.startswith(API_PREFIX):
             response["API-Version"] = settings.API_VERSION
             for header, value in API_SECURITY_HEADERS.items():
@@ -54,6 +64,39 @@ class ApiVersionMiddleware:
         elif _signed_in(request):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def _refuse_plain_http_api(request: HttpRequest) -> HttpResponse | None:
+    if not (
+        settings.SECURE_SSL_REDIRECT
+        and request.path.startswith(API_PREFIX)
+        and not request.is_secure()
+    ):
+        return None
+    # The problem+json shape of nieuwestart.api.problems, written out here: core may not import
+    # the API layer. This runs before LocaleMiddleware, hence the explicit language.
+    with translation.override(translation.get_language_from_request(request)):
+        return _plain_http_problem(request)
+
+
+def _plain_http_problem(request: HttpRequest) -> HttpResponse:
+    body = {
+        "type": "https://nieuwestart.example/problemen/403",
+        "title": _("Alleen via https."),
+        "status": 403,
+        "detail": _(
+            "De API werkt alleen via een beveiligde verbinding. Stuur uw verzoek opnieuw naar "
+            "het adres dat met https:// begint. Heeft u een token meegestuurd? Die is "
+            "onversleuteld verstuurd: vraag de functioneel beheerder om een nieuwe token."
+        ),
+        "instance": request.path,
+    }
+    return JsonResponse(
+        body,
+        status=403,
+        content_type="application/problem+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def _signed_in(request: HttpRequest) -> bool:

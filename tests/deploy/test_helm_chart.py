@@ -10,6 +10,8 @@ What is checked, and how (docs/deployment.md says the same):
 - the templates as text: balanced actions and blocks, every `.Values` path exists in values.yaml,
   every include is defined, and each workload template carries the security context, resources
   and the /tmp volume;
+- the ingress carries the ingress-nginx rate-limit annotations from values.yaml, and the schema
+  refuses values ingress-nginx would ignore;
 - deploy/helm/examples/default-install.yaml, a BY-HAND rendering of the default install,
   against the bundled Kubernetes OpenAPI schemas (kubernetes-validate, strict, offline), its
   facts against values.yaml, and every literal line of the templates must occur in it.
@@ -97,6 +99,30 @@ def _set(values: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 )
 def test_the_schema_refuses_unsafe_values(path: str, value: Any) -> None:
     assert _errors(_set(_values(), path, value)) != []
+
+
+RATE_ANNOTATIONS = (
+    "nginx.ingress.kubernetes.io/limit-rps",
+    "nginx.ingress.kubernetes.io/limit-burst-multiplier",
+    "nginx.ingress.kubernetes.io/limit-connections",
+)
+
+
+@pytest.mark.parametrize("annotation", RATE_ANNOTATIONS)
+@pytest.mark.parametrize("value", ["0", "veel", "-5", "2.5", 50])
+def test_the_schema_refuses_a_rate_limit_ingress_nginx_would_ignore(
+    annotation: str, value: Any
+) -> None:
+    changed = copy.deepcopy(_values())
+    changed["ingress"]["annotations"][annotation] = value
+    assert _errors(changed) != []
+
+
+@pytest.mark.parametrize("value", ["true", True])
+def test_the_schema_refuses_an_ingress_redirect_of_the_api(value: Any) -> None:
+    changed = copy.deepcopy(_values())
+    changed["ingress"]["annotations"]["nginx.ingress.kubernetes.io/ssl-redirect"] = value
+    assert _errors(changed) != []
 
 
 def test_plain_yaml_files_pass_yamllint() -> None:
@@ -295,6 +321,29 @@ def test_the_web_tier_is_replicated_and_probed() -> None:
     assert service["spec"]["selector"] == spec["selector"]["matchLabels"]
     [ingress] = _of_kind("Ingress")
     assert ingress["spec"]["tls"][0]["hosts"] == [_values()["host"]]
+
+
+def test_the_ingress_limits_requests_per_client_address() -> None:
+    """Flood protection at the ingress (ASVS 2.4.1), next to the application's own limits."""
+    [ingress] = _of_kind("Ingress")
+    annotations = ingress["metadata"]["annotations"]
+    configured = _values()["ingress"]["annotations"]
+    for name in RATE_ANNOTATIONS:
+        assert annotations[name] == configured[name]
+        assert int(annotations[name]) > 0
+    # Generous enough for hundreds of people behind one NAT address loading pages and assets.
+    assert int(annotations["nginx.ingress.kubernetes.io/limit-rps"]) >= 20
+    assert annotations["nginx.ingress.kubernetes.io/proxy-body-size"] == "20m"
+
+
+def test_plain_http_reaches_the_app_which_redirects_pages_and_refuses_the_api() -> None:
+    """ASVS 4.1.2: the ingress must not redirect /api/ (tests/security/test_transport.py covers
+    what the application then does with the scheme the ingress reports)."""
+    [ingress] = _of_kind("Ingress")
+    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/ssl-redirect"] == "false"
+    [config] = [c for c in _of_kind("ConfigMap") if c["metadata"]["name"] == "nieuwestart-config"]
+    assert config["data"]["DJANGO_BEHIND_PROXY"] == "1"  # the app reads X-Forwarded-Proto
+    assert "DJANGO_SECURE_SSL_REDIRECT" not in config["data"]  # production's default: on
 
 
 def test_the_scheduler_jobs_match_the_values_and_forbid_overlap() -> None:
