@@ -8,7 +8,8 @@ deletes, and a database trigger refuses UPDATE and DELETE on the table (PostgreS
 
 The one exception is retention (issue 6, docs/retention.md): rows older than the log's term are
 removed by `services.log_entries_purge`, which opens a narrow gate for its own transaction only
-(migration 0003: a transaction-local setting on PostgreSQL, a `LogPurgePermit` row on SQLite).
+(a `LogPurgePermit` row: on SQLite written by the purge itself, migration 0003; on PostgreSQL
+only by the `SECURITY DEFINER` function `audit_log_purge`, migration 0004).
 """
 
 from __future__ import annotations
@@ -103,11 +104,12 @@ class ProcessingLogEntry(models.Model):
 
 
 class LogPurgePermit(models.Model):
-    """SQLite's gate for the retention purge of the processing log (migration 0003).
+    """The gate for the retention purge of the processing log (migrations 0003 and 0004).
 
     The DELETE trigger lets a row go only while a permit with a later `cutoff` exists. The purge
     inserts the permit and deletes it again inside one transaction, so no other connection ever
-    sees it. PostgreSQL uses a transaction-local setting instead and leaves this table empty.
+    sees it. On PostgreSQL only the function `audit_log_purge` (migration 0004) writes and
+    removes the permit; the application role has no rights on this table in production.
     """
 
     cutoff = models.DateTimeField()

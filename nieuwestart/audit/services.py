@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
@@ -28,7 +27,7 @@ from nieuwestart.audit.models import (
 SCHEDULER_USERNAME = "systeem:planner"
 SCHEDULER_DISPLAY = "Planner (automatische taak)"
 PURGE_PURPOSE = "bewaartermijn verstreken"
-# The database refuses to let the purge remove a row younger than this (migration 0003).
+# The database refuses to let the purge remove a row younger than this (migrations 0003, 0004).
 PURGE_MINIMUM_AGE_DAYS = 365
 
 
@@ -156,12 +155,43 @@ def log_entries_purge(
 ) -> int:
     """Remove at most `limit` log rows older than `before`; the number removed.
 
-    The only way rows leave the processing log (docs/retention.md). The append-only trigger
-    (migration 0003) lets a DELETE through only inside a transaction that opened the gate, and
-    only for rows older than the gate's cut-off and at least `PURGE_MINIMUM_AGE_DAYS` old; an
-    ordinary DELETE is refused as before. Rows of trajectories on legal hold stay. The purge
-    logs itself, in the same transaction.
+    The only way rows leave the processing log (docs/retention.md). Rows of trajectories on
+    legal hold stay; the oldest go first. The database lets a row go only through its gate, and
+    never a row younger than `PURGE_MINIMUM_AGE_DAYS`; an ordinary DELETE is refused as before.
+
+    - PostgreSQL: the `SECURITY DEFINER` function `audit_log_purge` (migration 0004) selects and
+      deletes the rows itself and opens the gate only while it runs. The application role needs
+      only EXECUTE on it, no DELETE on the log (docs/deployment.md, "Database roles").
+    - SQLite: a `LogPurgePermit` row opens the gate inside this transaction (migration 0003).
+
+    The purge logs itself, in the same transaction.
     """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT audit_log_purge(%s, %s::uuid[], %s)",
+                [before, list(keep_trajectories), limit],
+            )
+            removed = int(cursor.fetchone()[0])
+    else:
+        removed = _purge_through_permit(
+            before=before, keep_trajectories=keep_trajectories, limit=limit
+        )
+    if removed == 0:
+        return 0  # nothing was due, or another run removed it first
+    log_scheduler_processing(
+        action=Action.DELETE,
+        categories=["verwerkingenlog"],
+        purpose=PURGE_PURPOSE,
+        detail=f"{removed} verwerkingen van voor {before:%Y-%m-%d} verwijderd",
+    )
+    return removed
+
+
+def _purge_through_permit(
+    *, before: dt.datetime, keep_trajectories: Collection[UUID], limit: int
+) -> int:
+    """SQLite: the permit opens the DELETE trigger of migration 0003 within this transaction."""
     ids = list(
         ProcessingLogEntry.objects.filter(timestamp__lt=before)
         .exclude(trajectory_uuid__in=list(keep_trajectories))
@@ -172,36 +202,10 @@ def log_entries_purge(
         return 0
     table = ProcessingLogEntry._meta.db_table
     placeholders = ", ".join(["%s"] * len(ids))
+    # On an error the transaction rolls back, and with it the permit.
+    LogPurgePermit.objects.create(cutoff=before)
     with connection.cursor() as cursor:
-        # On an error the transaction rolls back, and with it the open gate.
-        _open_gate(cursor, before)
         cursor.execute(f"DELETE FROM {table} WHERE id IN ({placeholders})", ids)  # noqa: S608  # nosec B608  # table name from model meta, ids as parameters
         removed = int(cursor.rowcount)
-        _close_gate(cursor)
-    if removed == 0:
-        return 0  # another run removed them first
-    log_scheduler_processing(
-        action=Action.DELETE,
-        categories=["verwerkingenlog"],
-        purpose=PURGE_PURPOSE,
-        detail=f"{removed} verwerkingen van voor {before:%Y-%m-%d} verwijderd",
-    )
+    LogPurgePermit.objects.all().delete()
     return removed
-
-
-def _open_gate(cursor: Any, before: dt.datetime) -> None:
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            "SELECT set_config('nieuwestart.retentie', 'aan', true), "
-            "set_config('nieuwestart.retentie_grens', %s, true)",
-            [before.isoformat()],
-        )
-    else:
-        LogPurgePermit.objects.create(cutoff=before)
-
-
-def _close_gate(cursor: Any) -> None:
-    if connection.vendor == "postgresql":
-        cursor.execute("SELECT set_config('nieuwestart.retentie', 'uit', true)")
-    else:
-        LogPurgePermit.objects.all().delete()

@@ -176,6 +176,22 @@ LOG_BASIS = _(
 )
 
 
+# Import batches (`trajectories.ImportBatch`): the rows of an uploaded file of detention
+# notifications are a working copy. What was accepted lives on in the trajectory (its stored
+# notification); the rows themselves, rejected and duplicate ones included, are only needed
+# while the administrator works through the outcome. Counted in days from the moment the batch
+# was finished; an unfinished batch is never touched. Setting `RETENTION_IMPORT_DAYS`.
+IMPORT_CATEGORY = "importbestanden"
+DEFAULT_IMPORT_DAYS = 30
+IMPORT_BASIS = _(
+    "Art. 5 lid 1 onder c en e AVG (minimale gegevensverwerking, opslagbeperking). Een "
+    "importbestand is een werkkopie: wat is verwerkt, staat in het traject. De regels zijn "
+    "alleen nodig zolang de beheerder afgewezen regels verbetert. Er is geen wettelijke "
+    "termijn. Na de termijn worden naam, BSN en data uit de regels gewist; de aantallen per "
+    "uitkomst en de foutcodes blijven. Te bevestigen door de privacy officer / FG."
+)
+
+
 class RetentionConfigError(ValueError):
     """The override in NIEUWESTART_BEWAARTERMIJNEN cannot be read."""
 

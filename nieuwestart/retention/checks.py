@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 from nieuwestart.retention.categories import RetentionConfigError, parse_overrides
+from nieuwestart.retention.import_batches import import_term_days
 
 # Twelve calendar months are always at least 365 days (the database's floor), and fewer never are.
 MINIMUM_LOG_MONTHS = 12
@@ -33,6 +34,13 @@ def retention_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             Error(
                 "NIEUWESTART_BEWAARTERMIJN_AANKONDIGING_DAGEN moet minstens 1 zijn.",
                 id="retention.E003",
+            )
+        )
+    if import_term_days() < 1:
+        errors.append(
+            Error(
+                "NIEUWESTART_BEWAARTERMIJN_IMPORT_DAGEN moet minstens 1 zijn.",
+                id="retention.E004",
             )
         )
     return errors

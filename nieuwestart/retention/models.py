@@ -57,8 +57,10 @@ class ItemStatus(models.TextChoices):
 
 
 class RetentionItem(models.Model):
-    """One category of one closed trajectory whose term has passed."""
+    """One category of one closed trajectory whose term has passed, or one finished import
+    batch whose term has passed (category `importbestanden`)."""
 
+    # For the category `importbestanden` this is the `ImportBatch`'s UUID (import_batches.py).
     trajectory_uuid = models.UUIDField(_("traject"))
     category = models.CharField(_("categorie"), max_length=24)
     action = models.CharField(_("actie"), max_length=16)

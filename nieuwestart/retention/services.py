@@ -15,6 +15,10 @@ Rules:
   together or not at all. A crash leaves every trajectory done or untouched; a rerun finishes
   the rest. On PostgreSQL the trajectory row is locked with SKIP LOCKED, so two hosts running
   at once never handle the same trajectory twice.
+- Import batches have their own term in days after the batch was finished
+  (`import_batches`): their rows are emptied with the same report, notice period, legal-hold
+  exception, `RetentionItem` mark and processing-log entry, one batch per transaction.
+  Unfinished batches are never touched.
 - The processing log has its own term, counted per entry; old entries go through
   `audit.services.log_entries_purge` (the only gate through the append-only trigger), up to the
   cut-off an earlier report announced at least the notice period before. Entries about a
@@ -36,6 +40,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nieuwestart.access.policy import Category
 from nieuwestart.accounts.models import User
 from nieuwestart.audit.models import Action, Channel, ProcessingLogEntry
 from nieuwestart.audit.services import (
@@ -47,11 +52,18 @@ from nieuwestart.audit.services import (
 from nieuwestart.indicators.snapshot import snapshots_drop
 from nieuwestart.retention.categories import (
     HANDLED,
+    IMPORT_CATEGORY,
     LOG_BASIS,
     RetentionAction,
     RetentionRule,
     parse_overrides,
     rules_from,
+)
+from nieuwestart.retention.import_batches import (
+    import_batches_due,
+    import_batches_unfinished,
+    import_rows_empty,
+    import_term_days,
 )
 from nieuwestart.retention.models import (
     HoldReason,
@@ -62,7 +74,13 @@ from nieuwestart.retention.models import (
     RunMode,
 )
 from nieuwestart.retention.removal import category_remove
-from nieuwestart.trajectories.models import EventKind, Phase, Trajectory, TrajectoryEvent
+from nieuwestart.trajectories.models import (
+    EventKind,
+    ImportBatch,
+    Phase,
+    Trajectory,
+    TrajectoryEvent,
+)
 
 BATCH_SIZE = 1000
 LOG_PURGE_BATCH = 5000
@@ -307,6 +325,113 @@ def _apply_locked(run: _Run, pk: int, items: Sequence[RetentionItem]) -> bool:
     return False
 
 
+def _import_retention(run: _Run) -> None:
+    """Report, and with `apply` empty, the rows of import batches past their term.
+
+    Same rules as a trajectory category: an item per batch (`trajectory_uuid` holds the batch's
+    UUID), carried out only when first reported at least the notice period before, one batch
+    per transaction with its processing-log entry and its done mark.
+    """
+    days = import_term_days()
+    today = timezone.localdate(run.now)
+    counts = run.counts[IMPORT_CATEGORY]
+    due = import_batches_due(today=today, days=days)
+    done = set(
+        RetentionItem.objects.filter(
+            category=IMPORT_CATEGORY,
+            action=RetentionAction.ANONYMISE,
+            status=ItemStatus.DONE,
+            trajectory_uuid__in=[uuid for _pk, uuid, _at in due],
+        ).values_list("trajectory_uuid", flat=True)
+    )
+    for pk, uuid, finished_at in due:
+        if uuid in done:
+            continue
+        finished_on = timezone.localdate(finished_at)
+        item, _created = RetentionItem.objects.get_or_create(
+            trajectory_uuid=uuid,
+            category=IMPORT_CATEGORY,
+            action=RetentionAction.ANONYMISE,
+            defaults={
+                "closed_on": finished_on,
+                "due_on": finished_on + dt.timedelta(days=days),
+                "first_report": run.report,
+                "first_reported_at": run.now,
+            },
+        )
+        counts.proposed += 1
+        ready_at = item.first_reported_at + run.notice
+        if run.apply and ready_at <= run.now:
+            _apply_import_batch(run, pk, item)
+            continue
+        if run.apply:
+            counts.waiting += 1
+        run.out(
+            f"importbestand {uuid} {IMPORT_CATEGORY} {item.action}: termijn verstreken op "
+            f"{item.due_on:%Y-%m-%d}, uit te voeren vanaf {timezone.localdate(ready_at):%Y-%m-%d}"
+        )
+    unfinished = import_batches_unfinished(
+        before=run.now - dt.timedelta(days=days),
+    )
+    if unfinished:
+        run.out(
+            f"{IMPORT_CATEGORY}: {unfinished} onvoltooide importbestanden ouder dan {days} dagen; "
+            "die blijven staan tot de import is afgemaakt"
+        )
+
+
+def _apply_import_batch(run: _Run, pk: int, item: RetentionItem) -> None:
+    """Empty one batch's rows in one transaction with its log entry; a failure rolls back this
+    batch only, is reported, and the run goes on."""
+    counts = run.counts[IMPORT_CATEGORY]
+    try:
+        with transaction.atomic():
+            queryset = ImportBatch.objects.filter(pk=pk)
+            if connection.features.has_select_for_update_skip_locked:
+                queryset = queryset.select_for_update(skip_locked=True)
+            batch = queryset.first()
+            if batch is None:
+                return  # another host holds it now: that run does the work
+            locked = RetentionItem.objects.select_for_update().get(pk=item.pk)
+            if locked.status == ItemStatus.DONE:
+                return
+            held = set(
+                LegalHold.objects.filter(
+                    lifted_at__isnull=True, trajectory__isnull=False
+                ).values_list("trajectory_id", flat=True)
+            )
+            emptied, kept = import_rows_empty(batch=batch, keep_trajectories=held)
+            log_scheduler_processing(
+                action=Action.DELETE,
+                categories=sorted([Category.IDENTITY, Category.DETENTION]),
+                purpose=PURGE_PURPOSE,
+                detail=f"{locked.action} {IMPORT_CATEGORY}: importbestand {batch.uuid}, "
+                f"{emptied} regels geleegd"
+                + (f", {kept} regels bewaard wegens bewaarplicht" if kept else ""),
+            )
+            locked.status = ItemStatus.DONE
+            locked.done_at = run.now
+            locked.done_report = run.report
+            locked.rows = emptied
+            locked.save(update_fields=["status", "done_at", "done_report", "rows"])
+    except Exception as error:
+        run.report.errors.append(
+            {"importbestand": str(item.trajectory_uuid), "fout": type(error).__name__}
+        )
+        run.out(
+            f"importbestand {item.trajectory_uuid}: niet gelukt ({type(error).__name__}), niets veranderd"
+        )
+        return
+    counts.done += 1
+    counts.rows += emptied
+    if kept:
+        counts.held += 1
+    run.out(
+        f"importbestand {item.trajectory_uuid} {IMPORT_CATEGORY} {item.action}: uitgevoerd "
+        f"({emptied} regels geleegd" + (f", {kept} bewaard wegens bewaarplicht)" if kept else ")")
+    )
+
+
 def _drop_indicator_snapshots(run: _Run) -> None:
     """A deleted trajectory's facts are gone, but the night's pre-counted snapshot still counts
     them: drop it, so the dashboards count from the facts until the next snapshot is built."""
@@ -398,6 +523,7 @@ def retention_run(
                     code: {"maanden": rule.months, "actie": rule.action}
                     for code, rule in rules.items()
                 },
+                IMPORT_CATEGORY: {"dagen": import_term_days(), "actie": RetentionAction.ANONYMISE},
                 "verwerkingenlog": {"maanden": settings.RETENTION_LOG_MONTHS},
             },
         ),
@@ -409,7 +535,10 @@ def retention_run(
         held=set(
             LegalHold.objects.filter(lifted_at__isnull=True).values_list("trajectory_id", flat=True)
         ),
-        counts={code: _Counts(rule.action) for code, rule in rules.items()},
+        counts={
+            **{code: _Counts(rule.action) for code, rule in rules.items()},
+            IMPORT_CATEGORY: _Counts(RetentionAction.ANONYMISE),
+        },
     )
     shortest = min(rule.months for rule in rules.values())
     # A few days' margin for month ends; each rule checks its own due date exactly.
@@ -419,6 +548,7 @@ def retention_run(
         for pk, items in to_apply.items():
             _apply_trajectory(run, pk, items)
     _drop_indicator_snapshots(run)
+    _import_retention(run)
     _log_retention(run)
     run.report.summary = {code: counts.as_json() for code, counts in run.counts.items()}
     run.report.finished_at = timezone.now()

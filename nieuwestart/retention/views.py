@@ -21,8 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nieuwestart.access.trajectories import access_processing_log
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.audit.models import Channel
-from nieuwestart.retention.categories import LOG_BASIS
+from nieuwestart.retention.categories import IMPORT_BASIS, LOG_BASIS
 from nieuwestart.retention.forms import HoldForm
+from nieuwestart.retention.import_batches import import_term_days
 from nieuwestart.retention.models import LegalHold
 from nieuwestart.retention.selectors import active_holds, latest_reports, pending_items
 from nieuwestart.retention.services import (
@@ -74,6 +75,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "rules": list(current_rules().values()),
             "log_months": settings.RETENTION_LOG_MONTHS,
             "log_basis": LOG_BASIS,
+            "import_days": import_term_days(),
+            "import_basis": IMPORT_BASIS,
             "notice_days": settings.RETENTION_NOTICE_DAYS,
             "reports": latest_reports(),
             "pending": pending_items(),

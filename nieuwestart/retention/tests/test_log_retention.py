@@ -118,3 +118,93 @@ def test_the_audit_migration_0003_is_reversible(transactional_db: Any, reference
     assert log_entries_purge(before=OLD + dt.timedelta(days=1)) == 1
     with pytest.raises(DatabaseError):
         _raw_delete(_entry(OLD).pk)
+
+
+# --- PostgreSQL: the purge function is the only gate (audit migration 0004) --------------------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the purge function exists on PostgreSQL only"
+)
+
+
+def _delete_with_the_old_switches(pk: int) -> None:
+    """What any session of the application role could do before migration 0004."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('nieuwestart.retentie', 'aan', true), "
+            "set_config('nieuwestart.retentie_grens', %s, true)",
+            [(OLD + dt.timedelta(days=1)).isoformat()],
+        )
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [pk])  # noqa: S608
+
+
+@postgres_only
+def test_setting_the_retention_switches_outside_the_function_opens_nothing() -> None:
+    old = _entry(OLD)
+    with pytest.raises(DatabaseError):
+        _delete_with_the_old_switches(old.pk)
+    assert ProcessingLogEntry.objects.filter(pk=old.pk).exists()
+    # The function itself removes it, and says how many.
+    assert log_entries_purge(before=OLD + dt.timedelta(days=1)) == 1
+    assert not ProcessingLogEntry.objects.filter(pk=old.pk).exists()
+
+
+@postgres_only
+def test_a_temporary_permit_table_does_not_open_the_gate() -> None:
+    """The trigger reads the permit table by its schema, not through the session's search_path."""
+    old = _entry(OLD)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {LogPurgePermit._meta.db_table} (cutoff timestamptz)"
+        )
+        cursor.execute(
+            f"INSERT INTO {LogPurgePermit._meta.db_table} (cutoff) VALUES (%s)",  # noqa: S608
+            [OLD + dt.timedelta(days=1)],
+        )
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [old.pk])  # noqa: S608
+    assert ProcessingLogEntry.objects.filter(pk=old.pk).exists()
+
+
+@postgres_only
+def test_the_purge_function_runs_as_its_owner_and_not_for_everyone() -> None:
+    """What lets the operator take DELETE on the log away from the application role."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT prosecdef, proconfig, proacl::text FROM pg_proc WHERE proname = 'audit_log_purge'"
+        )
+        definer, config, acl = cursor.fetchone()
+    assert definer is True
+    assert "search_path=pg_catalog, pg_temp" in config
+    # No "=X/owner" entry: PUBLIC may not execute it; only the owner (and whom it grants).
+    assert acl is not None and not any(part.startswith("=") for part in acl.strip("{}").split(","))
+
+
+@postgres_only
+def test_the_purge_keeps_held_trajectories_and_the_limit(trajectory: Any) -> None:
+    held, free, other = _entry(OLD, trajectory), _entry(OLD), _entry(OLD)
+    cutoff = OLD + dt.timedelta(days=1)
+    assert log_entries_purge(before=cutoff, keep_trajectories=[trajectory.uuid], limit=1) == 1
+    assert not ProcessingLogEntry.objects.filter(pk=free.pk).exists()  # the oldest id first
+    assert log_entries_purge(before=cutoff, keep_trajectories=[trajectory.uuid]) == 1
+    assert log_entries_purge(before=cutoff, keep_trajectories=[trajectory.uuid]) == 0
+    remaining = set(ProcessingLogEntry.objects.values_list("pk", flat=True))
+    assert held.pk in remaining and other.pk not in remaining
+
+
+@postgres_only
+def test_the_audit_migration_0004_is_reversible(transactional_db: Any, reference_data: Any) -> None:
+    """Back to 0003: the switches open the gate again and the function is gone; forward again:
+    the switches open nothing and the function purges."""
+    from django.core.management import call_command
+
+    call_command("migrate", "audit", "0003", verbosity=0)
+    _delete_with_the_old_switches(_entry(OLD).pk)  # the weakness of 0003, back again
+    with pytest.raises(DatabaseError):
+        log_entries_purge(before=OLD + dt.timedelta(days=1))
+
+    call_command("migrate", "audit", verbosity=0)
+
+    old = _entry(OLD)
+    with pytest.raises(DatabaseError):
+        _delete_with_the_old_switches(old.pk)
+    assert log_entries_purge(before=OLD + dt.timedelta(days=1)) == 1

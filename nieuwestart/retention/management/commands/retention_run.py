@@ -39,5 +39,7 @@ class Command(BaseCommand):
             f"verwerkingenlog: {report.log_due} voorbij de termijn, {report.log_removed} verwijderd"
         )
         if report.errors:
-            # The other trajectories are done; these were rolled back and are retried next run.
-            raise CommandError(f"{len(report.errors)} trajecten niet gelukt: zie rapport")
+            # The others are done; these were rolled back and are retried next run.
+            raise CommandError(
+                f"{len(report.errors)} trajecten of importbestanden niet gelukt: zie rapport"
+            )
