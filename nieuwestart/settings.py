@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "nieuwestart.accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "nieuwestart.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -169,6 +170,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 REQUIRE_SECOND_FACTOR = env_bool("NIEUWESTART_REQUIRE_2FA", not DEMO_MODE)
 LOGIN_FAILURE_LIMIT = env_int("NIEUWESTART_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("NIEUWESTART_LOGIN_LOCKOUT_MINUTES", 15)
+# Rate limits per minute (nieuwestart.accounts.ratelimits), counted in the database so that every
+# app replica shares them. 0 switches one off.
+RATE_SIGNIN_PER_MINUTE = env_int("NIEUWESTART_RATE_SIGNIN_PER_MINUTE", 30)
+RATE_SECOND_FACTOR_PER_MINUTE = env_int("NIEUWESTART_RATE_SECOND_FACTOR_PER_MINUTE", 10)
+RATE_OIDC_CALLBACK_PER_MINUTE = env_int("NIEUWESTART_RATE_OIDC_CALLBACK_PER_MINUTE", 30)
+RATE_API_TOKEN_FAILURES_PER_MINUTE = env_int("NIEUWESTART_RATE_API_TOKEN_FAILURES_PER_MINUTE", 30)
 OTP_TOTP_ISSUER = "Nieuwe Start"
 
 # Idle sessions expire: every request renews the cookie, silence ends it.
@@ -177,17 +184,27 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# However active, a session ends this many hours after the sign-in (accounts/middleware.py).
+SESSION_MAX_HOURS = env_int("NIEUWESTART_SESSION_MAX_HOURS", 10)
+if SESSION_MAX_HOURS < 1:
+    raise RuntimeError("NIEUWESTART_SESSION_MAX_HOURS moet minstens 1 zijn.")
 
 _secure_default = not (DEMO_MODE or DEBUG or TESTING)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", _secure_default)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The __Host- prefix: the browser keeps such a cookie only if it is Secure, for path / and without
+# a Domain, so no other host (a sibling subdomain) can set or overwrite it. Over plain HTTP (demo,
+# tests) the cookie cannot be Secure, so the plain names stay.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", _secure_default)
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000 if _secure_default else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
-)
+# Behind the ingress: trust its X-Forwarded-Proto, and take the client address for rate limits
+# and the sign-in log from the last X-Forwarded-For hop (the one the ingress added).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -205,7 +222,9 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
-SECURE_REDIRECT_EXEMPT = [r"^gezond/"]
+# Health probes come over plain HTTP inside the cluster. The API is never redirected: a plain-HTTP
+# API call is refused (core/middleware.py, ASVS 4.1.2), so a client that leaks its token notices.
+SECURE_REDIRECT_EXEMPT = [r"^gezond/", r"^api/"]
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
@@ -441,3 +460,5 @@ if BENCHMARK_NAIVE and not (TESTING or DEBUG):
 RETENTION_TERMS = os.environ.get("NIEUWESTART_BEWAARTERMIJNEN", "")
 RETENTION_LOG_MONTHS = env_int("NIEUWESTART_BEWAARTERMIJN_LOG_MAANDEN", 60)
 RETENTION_NOTICE_DAYS = env_int("NIEUWESTART_BEWAARTERMIJN_AANKONDIGING_DAGEN", 7)
+# Uploaded detention notifications lose their personal data this many days after the import.
+RETENTION_IMPORT_DAYS = env_int("NIEUWESTART_BEWAARTERMIJN_IMPORT_DAGEN", 30)

@@ -26,6 +26,7 @@ and `basisvoorwaarden`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +38,8 @@ from nieuwestart.access.policy import Action
 from nieuwestart.access.trajectories import may, sees_care_content
 from nieuwestart.accounts.models import User
 from nieuwestart.deadlines.models import DeadlineConfig
-from nieuwestart.deadlines.selectors import DeadlineView, deadlines_for
+from nieuwestart.deadlines.rules import DeadlineSettings
+from nieuwestart.deadlines.selectors import DeadlineView, TrajectoryRecord, deadlines_for
 from nieuwestart.handover import checklist as rules
 from nieuwestart.handover.models import (
     Closure,
@@ -167,15 +169,19 @@ def is_released(trajectory: Trajectory) -> bool:
     return trajectory.phase in RELEASED_PHASES
 
 
-def release_near(trajectory: Trajectory, today: dt.date | None = None) -> bool:
+def release_near(
+    trajectory: Trajectory, today: dt.date | None = None, *, weeks: int | None = None
+) -> bool:
     """The handover matters now: released, or the expected release falls within the
-    pre-release window of the timeline (default 6 weeks; `DeadlineConfig`)."""
+    pre-release window of the timeline (default 6 weeks; `DeadlineConfig`; `weeks` when the
+    caller has read it)."""
     if is_released(trajectory):
         return True
     if trajectory.expected_end_date is None:
         return False
     today = today or timezone.localdate()
-    weeks = DeadlineConfig.load().pre_release_weeks
+    if weeks is None:
+        weeks = DeadlineConfig.load().pre_release_weeks
     return trajectory.expected_end_date - today <= dt.timedelta(weeks=weeks)
 
 
@@ -193,23 +199,39 @@ def latest_checks(trajectory: Trajectory) -> tuple[int, dict[str, HandoverCheck]
 
 
 def checklist(
-    trajectory: Trajectory, user: User | None, *, with_deadlines: bool = True
+    trajectory: Trajectory,
+    user: User | None,
+    *,
+    with_deadlines: bool = True,
+    record: TrajectoryRecord | None = None,
+    deadlines: list[DeadlineView] | None = None,
 ) -> list[ConditionItem]:
     """The checklist for this reader (`user=None`: no reader, e.g. recording the outcomes;
-    then notes are left in and help questions out)."""
-    assessments = {
-        a.domain: a
-        for a in DomainAssessment.objects.filter(screening__trajectory=trajectory).select_related(
+    then notes are left in and help questions out). `record` (read with `page=True`) and
+    `deadlines`: the trajectory's rows and deadlines as the caller already has them."""
+    if record is not None:
+        rows: Iterable[DomainAssessment] = record.assessments
+        task_rows: Iterable[tuple[str, str, str | None]] = [
+            (t.domain, t.status, t.organisation.name if t.organisation else None)
+            for t in record.tasks or []
+        ]
+    else:
+        rows = DomainAssessment.objects.filter(screening__trajectory=trajectory).select_related(
             "updated_by", "updated_by_organisation"
         )
-    }
+        task_rows = (
+            PlanTask.objects.filter(plan__trajectory=trajectory)
+            .order_by("pk")
+            .values_list("domain", "status", "organisation__name")
+        )
+    assessments = {a.domain: a for a in rows}
     tasks: dict[str, list[tuple[str, str]]] = {}
-    for domain, status, organisation in PlanTask.objects.filter(
-        plan__trajectory=trajectory
-    ).values_list("domain", "status", "organisation__name"):
+    for domain, status, organisation in task_rows:
         tasks.setdefault(domain, []).append((status, organisation or ""))
     _version, checks = latest_checks(trajectory)
-    deadlines = {d.code: d for d in deadlines_for(trajectory)} if with_deadlines else {}
+    if deadlines is None and with_deadlines:
+        deadlines = deadlines_for(trajectory)
+    by_code = {d.code: d for d in deadlines or []} if with_deadlines else {}
     items = []
     for code, spec in SCHEMA.items():
         assessment = assessments.get(code)
@@ -245,7 +267,7 @@ def checklist(
         )
         partner = assessment.acting_partner if assessment else ""
         deadline = next(
-            (deadlines[c] for c in rules.DEADLINE_CODES.get(code, ()) if c in deadlines), None
+            (by_code[c] for c in rules.DEADLINE_CODES.get(code, ()) if c in by_code), None
         )
         items.append(
             ConditionItem(
@@ -369,14 +391,25 @@ def close_refusal(trajectory: Trajectory, user: User) -> str:
     return ""
 
 
-def trajectory_block(trajectory: Trajectory, user: User) -> dict[str, Any]:
-    """Context of `handover/_trajectory_block.html` on the trajectory page (keys prefixed `handover_`)."""
-    near = release_near(trajectory)
+def trajectory_block(
+    trajectory: Trajectory,
+    user: User,
+    *,
+    record: TrajectoryRecord | None = None,
+    deadlines: list[DeadlineView] | None = None,
+    settings: DeadlineSettings | None = None,
+) -> dict[str, Any]:
+    """Context of `handover/_trajectory_block.html` on the trajectory page (keys prefixed
+    `handover_`). `record`, `deadlines`, `settings`: what the trajectory page has read
+    already (`deadlines.selectors.trajectory_record`, its deadlines, the terms in force)."""
+    near = release_near(trajectory, weeks=settings.pre_release_weeks if settings else None)
     released = is_released(trajectory)
     return {
         "handover_near": near,
         "handover_released": released,
-        "handover_items": checklist(trajectory, user) if near and not released else [],
+        "handover_items": checklist(trajectory, user, record=record, deadlines=deadlines)
+        if near and not released
+        else [],
         "handover_outcomes": outcomes_for(trajectory, user) if released else [],
         "handover_can_release": not released and may(user, Action.RELEASE),
         "handover_can_close": trajectory.phase == Phase.AFTER_RELEASE

@@ -25,7 +25,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 from django.utils import translation
@@ -37,13 +37,14 @@ from nieuwestart.organisations.models import Organisation
 from nieuwestart.plans.models import PlanDomain, PlanTaskStatus
 from nieuwestart.plans.sections import HIDDEN_CARE_TASK
 from nieuwestart.plans.selectors import (
+    PlanRows,
     PlanView,
     TaskView,
     open_tasks_for_organisation,
     plan_view,
 )
 from nieuwestart.screening.models import Domain, Partner
-from nieuwestart.screening.selectors import ScreeningView, screening_view
+from nieuwestart.screening.selectors import ScreeningRows, ScreeningView, screening_view
 from nieuwestart.trajectories.models import Assignment, Involvement, InvolvementKind, Trajectory
 
 # What a sheet holds: the categories of every log row about it (reads, exports, writes).
@@ -80,7 +81,21 @@ def _contact_point(organisation: Organisation) -> dict[str, str]:
     }
 
 
-def _active_assignment(trajectory: Trajectory, role: str) -> Assignment | None:
+class SheetRows(ScreeningRows, PlanRows, Protocol):
+    """The rows a caller has read already (`deadlines.selectors.TrajectoryRecord` read with
+    `page=True`): besides the screening and the plan, the trajectory's active involvements
+    (with `organisation`) and active assignments (with `user` and `organisation`)."""
+
+    involvements: list[Involvement] | None
+    assignments: list[Assignment] | None
+
+
+def _active_assignment(
+    trajectory: Trajectory, role: str, rows: SheetRows | None = None
+) -> Assignment | None:
+    if rows is not None and rows.assignments is not None:
+        # At most one active assignment per role (constraint one_active_assignment_per_role).
+        return next((a for a in rows.assignments if a.role == role), None)
     return (
         Assignment.objects.filter(trajectory=trajectory, role=role, active=True)
         .select_related("user", "organisation")
@@ -125,9 +140,9 @@ def _detention(trajectory: Trajectory) -> dict[str, Any]:
     }
 
 
-def _casemanager(trajectory: Trajectory) -> dict[str, Any]:
+def _casemanager(trajectory: Trajectory, rows: SheetRows | None) -> dict[str, Any]:
     """The named casemanager; while there is none, the PI's central contact point, marked."""
-    assignment = _active_assignment(trajectory, Role.CASEMANAGER)
+    assignment = _active_assignment(trajectory, Role.CASEMANAGER, rows)
     if assignment is not None:
         user = assignment.user
         return {
@@ -147,14 +162,20 @@ def _casemanager(trajectory: Trajectory) -> dict[str, Any]:
     }
 
 
-def _probation(trajectory: Trajectory) -> dict[str, Any]:
-    involvement = (
-        Involvement.objects.filter(
-            trajectory=trajectory, kind=InvolvementKind.PROBATION, active=True
+def _probation(trajectory: Trajectory, rows: SheetRows | None) -> dict[str, Any]:
+    if rows is not None and rows.involvements is not None:
+        # At most one active involvement per kind (one_active_involvement_per_kind).
+        involvement = next(
+            (i for i in rows.involvements if i.kind == InvolvementKind.PROBATION), None
         )
-        .select_related("organisation")
-        .first()
-    )
+    else:
+        involvement = (
+            Involvement.objects.filter(
+                trajectory=trajectory, kind=InvolvementKind.PROBATION, active=True
+            )
+            .select_related("organisation")
+            .first()
+        )
     if involvement is None:
         return {
             "betrokken": False,
@@ -164,7 +185,7 @@ def _probation(trajectory: Trajectory) -> dict[str, Any]:
             "contactpersoon": None,
         }
     organisation = involvement.organisation
-    officer = _active_assignment(trajectory, Role.PROBATION_OFFICER)
+    officer = _active_assignment(trajectory, Role.PROBATION_OFFICER, rows)
     person = None
     if officer is not None and officer.organisation_id == organisation.pk:
         person = {
@@ -181,8 +202,8 @@ def _probation(trajectory: Trajectory) -> dict[str, Any]:
     }
 
 
-def _municipality(trajectory: Trajectory) -> dict[str, Any]:
-    coordinator = _active_assignment(trajectory, Role.AFTERCARE_COORDINATOR)
+def _municipality(trajectory: Trajectory, rows: SheetRows | None) -> dict[str, Any]:
+    coordinator = _active_assignment(trajectory, Role.AFTERCARE_COORDINATOR, rows)
     return {
         **(_org(trajectory.return_municipality) or {}),
         "bevestigd": trajectory.return_municipality_confirmed,
@@ -262,7 +283,10 @@ def _task(task: TaskView) -> dict[str, Any]:
 
 
 def _asks(
-    trajectory: Trajectory, screening: ScreeningView, conditions: list[dict[str, Any]]
+    trajectory: Trajectory,
+    screening: ScreeningView,
+    conditions: list[dict[str, Any]],
+    rows: SheetRows | None,
 ) -> dict[str, list[dict[str, Any]]]:
     """What the PI asks of the municipality: the help questions the municipality acts on, and
     the plan's open tasks for the municipality (or the safety house that coordinates for it)."""
@@ -282,7 +306,11 @@ def _asks(
     tasks = [
         _task(task)
         for organisation in organisations
-        for task in open_tasks_for_organisation(trajectory, organisation)
+        for task in open_tasks_for_organisation(
+            trajectory,
+            organisation,
+            tasks=rows.tasks if rows is not None else None,
+        )
     ]
     return {"hulpvragen": questions, "taken": tasks}
 
@@ -314,27 +342,28 @@ def _plan_summary(plan: PlanView) -> dict[str, Any]:
 # --- The sheet -----------------------------------------------------------------------------
 
 
-def build_sheet(trajectory: Trajectory) -> dict[str, Any]:
+def build_sheet(trajectory: Trajectory, *, rows: SheetRows | None = None) -> dict[str, Any]:
     """The information sheet as the municipality may see it, generated from what is registered.
 
     Labels are Dutch whatever the reader's language: the sheet is a document sent between
-    organisations, and its hash must not depend on who looks at it.
+    organisations, and its hash must not depend on who looks at it. `rows`: what the caller
+    has read of the trajectory already (the trajectory page); the same sheet either way.
     """
     with translation.override("nl"):
         viewer = recipient_viewer(trajectory)
-        screening = screening_view(trajectory, viewer)
+        screening = screening_view(trajectory, viewer, rows=rows)
         conditions = _conditions(screening)
         return {
             "persoon": _person(trajectory),
             "detentie": _detention(trajectory),
-            "casemanager": _casemanager(trajectory),
-            "reclassering": _probation(trajectory),
-            "terugkeergemeente": _municipality(trajectory),
+            "casemanager": _casemanager(trajectory, rows),
+            "reclassering": _probation(trajectory, rows),
+            "terugkeergemeente": _municipality(trajectory, rows),
             "regie": _leads(trajectory),
             "kenmerken": _flags(screening),
             "basisvoorwaarden": conditions,
-            "vraagAanGemeente": _asks(trajectory, screening, conditions),
-            "plan": _plan_summary(plan_view(trajectory, viewer)),
+            "vraagAanGemeente": _asks(trajectory, screening, conditions, rows),
+            "plan": _plan_summary(plan_view(trajectory, viewer, rows=rows)),
         }
 
 
@@ -407,8 +436,18 @@ class SheetSummary:
 
 
 def sheet_summary(trajectory: Trajectory) -> SheetSummary:
+    return sheet_summary_from(trajectory, latest_version(trajectory))
+
+
+def sheet_summary_from(
+    trajectory: Trajectory, latest: InfoSheet | None, *, rows: SheetRows | None = None
+) -> SheetSummary:
+    """`sheet_summary` with the last sent version as the caller read it (with `recipient`;
+    its `content` may be deferred), or None when none was sent; `rows` as for `build_sheet`."""
     return SheetSummary(
-        latest=latest_version(trajectory), new_version_available=new_version_available(trajectory)
+        latest=latest,
+        new_version_available=latest is None
+        or content_hash(build_sheet(trajectory, rows=rows)) != latest.content_hash,
     )
 
 

@@ -22,6 +22,7 @@ The caller has passed the access chokepoint; these functions do not log.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -368,11 +369,15 @@ def meetings_for(trajectory: Trajectory) -> list[MeetingSummary]:
     return [_summary(m) for m in rows]
 
 
-def trajectory_block(trajectory: Trajectory, user: User) -> dict[str, Any]:
+def trajectory_block(
+    trajectory: Trajectory, user: User, *, rows: Iterable[Meeting] | None = None
+) -> dict[str, Any]:
     """Context of `meetings/_trajectory_block.html` on the trajectory page (keys prefixed
-    `meetings_`): the next planned meeting, the last held one, and whether the user may plan."""
+    `meetings_`): the next planned meeting, the last held one, and whether the user may plan.
+    `rows`: every meeting of the trajectory, already read by the caller, newest first and
+    annotated `participant_count` (as `meetings_for` reads them)."""
     now = timezone.now()
-    meetings = meetings_for(trajectory)
+    meetings = meetings_for(trajectory) if rows is None else [_summary(m) for m in rows]
     planned = sorted(
         (m for m in meetings if m.status == MeetingStatus.PLANNED), key=lambda m: m.starts_at
     )

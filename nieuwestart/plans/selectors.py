@@ -14,8 +14,9 @@ A trajectory without a plan row reads as an empty draft with version 0.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from django.utils.translation import gettext as _
@@ -218,7 +219,10 @@ def _plan(trajectory: Trajectory) -> Plan | None:
 
 
 def _tasks(plan: Plan) -> list[PlanTask]:
-    tasks = list(plan.tasks.select_related("organisation", "assignee"))
+    return _sorted_tasks(plan.tasks.select_related("organisation", "assignee"))
+
+
+def _sorted_tasks(tasks: Iterable[PlanTask]) -> list[PlanTask]:
     return sorted(tasks, key=lambda t: (DOMAIN_ORDER.get(t.domain, 99), t.position, t.pk))
 
 
@@ -331,10 +335,22 @@ def _next_step(status: str, exists: bool, frequency: int | None, established: bo
 # --- Selectors --------------------------------------------------------------------------------
 
 
-def plan_view(trajectory: Trajectory, user: User) -> PlanView:
+class PlanRows(Protocol):
+    """The plan rows a caller has read already (`deadlines.selectors.TrajectoryRecord` read
+    with `page=True`): the plan with `probation_advice_by` and
+    `probation_advice_organisation`, its versions by number with `established_by` and
+    `established_by_organisation`, and its tasks with `organisation` and `assignee`."""
+
+    plan: Plan | None
+    versions: list[PlanVersion]
+    tasks: list[PlanTask] | None
+
+
+def plan_view(trajectory: Trajectory, user: User, *, rows: PlanRows | None = None) -> PlanView:
     """The whole plan as `user` may see it (the user need not be saved: the information sheet
-    passes a stand-in for the municipality)."""
-    plan = _plan(trajectory)
+    passes a stand-in for the municipality). `rows`: the plan rows as the caller read them
+    (then nothing is read here)."""
+    plan = _plan(trajectory) if rows is None else rows.plan
     summarised = summarised_keys(user)
     visibility = plan_visibility(user)
     if plan is None:
@@ -346,8 +362,12 @@ def plan_view(trajectory: Trajectory, user: User) -> PlanView:
         advice = _advice("", "", "", None, "reclasseringsadvies" in summarised)
     else:
         values = {s.key: getattr(plan, s.field) for s in SECTIONS}
-        tasks = [_task_view(t, user) for t in _tasks(plan)]
-        versions = _versions(plan)
+        if rows is None:
+            tasks = [_task_view(t, user) for t in _tasks(plan)]
+            versions = _versions(plan)
+        else:
+            tasks = [_task_view(t, user) for t in _sorted_tasks(rows.tasks or [])]
+            versions = rows.versions
         status, version = plan.status, plan.version
         by = plan.probation_advice_by
         advice = _advice(
@@ -387,6 +407,18 @@ def plan_summary(trajectory: Trajectory) -> PlanSummary:
     """Status, version and next step; no content, so the same for every involved reader."""
     plan = Plan.objects.filter(trajectory=trajectory).first()
     if plan is None or plan.version == 0:
+        return plan_summary_from(plan, [], [])
+    last = plan.versions.order_by("-number").first()
+    statuses = list(plan.tasks.values_list("status", flat=True))
+    return plan_summary_from(plan, [last] if last else [], statuses)
+
+
+def plan_summary_from(
+    plan: Plan | None, versions: list[PlanVersion], task_statuses: list[str]
+) -> PlanSummary:
+    """`plan_summary` from rows the caller has read: the plan, its established versions by
+    number (only the last one counts) and the statuses of its tasks."""
+    if plan is None or plan.version == 0:
         return PlanSummary(
             exists=False,
             status=PlanStatus.DRAFT,
@@ -400,8 +432,8 @@ def plan_summary(trajectory: Trajectory) -> PlanSummary:
             open_task_count=0,
             next_step=_next_step(PlanStatus.DRAFT, False, None, False),
         )
-    last = plan.versions.order_by("-number").first()
-    statuses = list(plan.tasks.values_list("status", flat=True))
+    last = versions[-1] if versions else None
+    statuses = task_statuses
     return PlanSummary(
         exists=True,
         status=plan.status,
@@ -559,15 +591,24 @@ def plan_changed_since(trajectory: Trajectory, when: dt.datetime) -> bool:
 
 
 def open_tasks_for_organisation(
-    trajectory: Trajectory, organisation: Organisation
+    trajectory: Trajectory, organisation: Organisation, *, tasks: Iterable[PlanTask] | None = None
 ) -> list[TaskView]:
     """Tasks the organisation does that are not done yet, soonest due date first (no date
-    last): for the municipality, what the PI asks of it. Its own tasks, so shown in full."""
-    tasks = (
-        PlanTask.objects.filter(plan__trajectory=trajectory, organisation=organisation)
-        .exclude(status=PlanTaskStatus.DONE)
-        .select_related("organisation", "assignee")
-    )
+    last): for the municipality, what the PI asks of it. Its own tasks, so shown in full.
+    `tasks`: all the plan's tasks as the caller read them (with `organisation`, `assignee`)."""
+    if tasks is None:
+        tasks = (
+            PlanTask.objects.filter(plan__trajectory=trajectory, organisation=organisation)
+            .exclude(status=PlanTaskStatus.DONE)
+            .select_related("organisation", "assignee")
+            .order_by("pk")
+        )
+    else:
+        tasks = [
+            t
+            for t in sorted(tasks, key=lambda t: t.pk)
+            if t.organisation_id == organisation.pk and t.status != PlanTaskStatus.DONE
+        ]
     views = [_task_view(t, None) for t in tasks]
     return sorted(
         views,

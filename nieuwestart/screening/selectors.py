@@ -20,9 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from nieuwestart.accounts.models import User
@@ -130,10 +130,44 @@ def _contribution_visible(
     return contribution.organisation_id == user.organisation_id
 
 
-def screening_view(trajectory: Trajectory, user: User) -> ScreeningView:
-    """Everything `user` may see of the trajectory's screening (see the module docstring)."""
+class ScreeningRows(Protocol):
+    """The screening rows a caller has read already (`deadlines.selectors.TrajectoryRecord`
+    read with `page=True`): the screening with `completed_by`, `updated_by` and
+    `updated_by_organisation`, and its assessments with `updated_by` and
+    `updated_by_organisation`."""
+
+    screening: Screening | None
+    assessments: list[DomainAssessment]
+
+
+def _contributions() -> Prefetch:
+    return Prefetch(
+        "contributions",
+        queryset=Contribution.objects.select_related("author", "organisation").order_by(
+            "created_at", "pk"
+        ),
+    )
+
+
+def screening_view(
+    trajectory: Trajectory, user: User, *, rows: ScreeningRows | None = None
+) -> ScreeningView:
+    """Everything `user` may see of the trajectory's screening (see the module docstring).
+    `rows`: the screening rows as the caller read them (then only the contributions are
+    read here)."""
     care_details = sees_care_details(user)
-    screening = (
+    if rows is not None:
+        screening = rows.screening
+        prefetch_related_objects(rows.assessments, _contributions())
+        assessments = {a.domain: a for a in rows.assessments}
+    else:
+        screening = _screening(trajectory)
+        assessments = {a.domain: a for a in screening.assessments.all()} if screening else {}
+    return _screening_view(trajectory, screening, assessments, user, care_details)
+
+
+def _screening(trajectory: Trajectory) -> Screening | None:
+    return (
         Screening.objects.filter(trajectory=trajectory)
         .select_related("completed_by", "updated_by", "updated_by_organisation")
         .prefetch_related(
@@ -141,19 +175,20 @@ def screening_view(trajectory: Trajectory, user: User) -> ScreeningView:
                 "assessments",
                 queryset=DomainAssessment.objects.select_related(
                     "updated_by", "updated_by_organisation"
-                ).prefetch_related(
-                    Prefetch(
-                        "contributions",
-                        queryset=Contribution.objects.select_related(
-                            "author", "organisation"
-                        ).order_by("created_at", "pk"),
-                    )
-                ),
+                ).prefetch_related(_contributions()),
             )
         )
         .first()
     )
-    assessments = {a.domain: a for a in screening.assessments.all()} if screening else {}
+
+
+def _screening_view(
+    trajectory: Trajectory,
+    screening: Screening | None,
+    assessments: dict[str, DomainAssessment],
+    user: User,
+    care_details: bool,
+) -> ScreeningView:
     domains = [
         _domain_view(code, assessments.get(code), user=user, care_details=care_details)
         for code in SCHEMA
@@ -261,9 +296,17 @@ def _items(statuses: dict[str, tuple[str, str]], user: User | None = None) -> li
     return items
 
 
-def status_board(trajectory: Trajectory, user: User | None = None) -> list[StatusItem]:
+def status_board(
+    trajectory: Trajectory,
+    user: User | None = None,
+    *,
+    assessments: Iterable[DomainAssessment] | None = None,
+) -> list[StatusItem]:
     """The six domains of one trajectory, in fixed order, with status and help question
-    (the care domain's help question only for `care_question_visible(user)`)."""
+    (the care domain's help question only for `care_question_visible(user)`).
+    `assessments`: the trajectory's domain assessments, already read by the caller."""
+    if assessments is not None:
+        return _items({a.domain: (a.status, a.help_question) for a in assessments}, user)
     return status_boards([trajectory.pk], user=user)[trajectory.pk]
 
 

@@ -6,6 +6,7 @@ from day one, every named professional and every involved organisation's contact
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
@@ -83,18 +84,29 @@ class InvolvedOrganisation:
     contacts: list[Contact]
 
 
-def involved_organisations(trajectory: Trajectory) -> list[InvolvedOrganisation]:
-    """Each involved organisation with its contact point and its named professionals."""
-    involvements = (
-        Involvement.objects.filter(trajectory=trajectory, active=True)
-        .select_related("organisation")
-        .order_by("started_at", "pk")
-    )
-    assignments = (
-        Assignment.objects.filter(trajectory=trajectory, active=True)
-        .select_related("user", "organisation")
-        .order_by("started_at", "pk")
-    )
+def involved_organisations(
+    trajectory: Trajectory,
+    *,
+    involvements: Iterable[Involvement] | None = None,
+    assignments: Iterable[Assignment] | None = None,
+) -> list[InvolvedOrganisation]:
+    """Each involved organisation with its contact point and its named professionals.
+
+    `involvements`, `assignments`: the trajectory's active ones, already read by the caller
+    (with `organisation`, and `user` for assignments, ordered by start), so they are not
+    read again."""
+    if involvements is None:
+        involvements = (
+            Involvement.objects.filter(trajectory=trajectory, active=True)
+            .select_related("organisation")
+            .order_by("started_at", "pk")
+        )
+    if assignments is None:
+        assignments = (
+            Assignment.objects.filter(trajectory=trajectory, active=True)
+            .select_related("user", "organisation")
+            .order_by("started_at", "pk")
+        )
     by_org: dict[int, list[Contact]] = {}
     for assignment in assignments:
         user = assignment.user

@@ -139,7 +139,14 @@ def detail(request: HttpRequest, traject_id: UUID) -> HttpResponse:
         categories=DETAIL_CATEGORIES,
         queryset=selectors.trajectory_detail_queryset(),
     )
-    involved = selectors.involved_organisations(trajectory)
+    # The page's blocks read the same rows (screening, plan, sheets, meetings, people): read
+    # them once and hand each block what it needs; the deadlines are computed once too.
+    record = deadline_selectors.trajectory_record(trajectory)
+    terms = deadline_selectors.terms()
+    deadlines = deadline_selectors.deadlines_for_records([record], terms_=terms)[trajectory.pk]
+    involved = selectors.involved_organisations(
+        trajectory, involvements=record.involvements, assignments=record.assignments
+    )
     contacts = [c for org in involved for c in org.contacts]
     roles_present = {c.role for c in contacts}
     missing = []
@@ -179,13 +186,21 @@ def detail(request: HttpRequest, traject_id: UUID) -> HttpResponse:
             ),
             "phases": [(value, label) for value, label in Phase.choices],
             # The page brings together what the later apps register (issue 3).
-            "status_board": screening_selectors.status_board(trajectory, user),
+            "status_board": screening_selectors.status_board(
+                trajectory, user, assessments=record.assessments
+            ),
             "can_screen": may(user, Action.SCREENING_EDIT),
-            "plan_summary": plan_selectors.plan_summary(trajectory),
-            "infosheet": infosheet_selectors.sheet_summary(trajectory),
-            **deadline_selectors.deadline_context(trajectory),
-            **handover_selectors.trajectory_block(trajectory, user),
-            **meeting_selectors.trajectory_block(trajectory, user),
+            "plan_summary": plan_selectors.plan_summary_from(
+                record.plan, record.versions, [task.status for task in record.tasks or []]
+            ),
+            "infosheet": infosheet_selectors.sheet_summary_from(
+                trajectory, record.latest_sheet, rows=record
+            ),
+            **deadline_selectors.deadline_context(trajectory, deadlines=deadlines),
+            **handover_selectors.trajectory_block(
+                trajectory, user, record=record, deadlines=deadlines, settings=terms.settings
+            ),
+            **meeting_selectors.trajectory_block(trajectory, user, rows=record.meetings),
             **referral_selectors.trajectory_block(trajectory, user),
         },
     )
@@ -419,10 +434,13 @@ def import_progress(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(summary)
     rejected = ImportRow.objects.filter(batch=batch, status=ImportRowStatus.REJECTED)[:500]
+    # After the retention term the rows have lost their data (docs/retention.md).
+    rows = ImportRow.objects.filter(batch=batch)
+    emptied = batch.finished_at is not None and not rows.exclude(data={}).exists()
     return render(
         request,
         "trajectories/import_progress.html",
-        {"batch": batch, "summary": summary, "rejected": rejected},
+        {"batch": batch, "summary": summary, "rejected": rejected, "emptied": emptied},
     )
 
 

@@ -18,8 +18,9 @@ Rules (issue 4, item 2; DOMAIN.md, "The timeline the partners agreed"):
   staffunctionaris for PI deadlines, to the municipality's aftercare coordinators and process
   directors (the contact point) for municipal deadlines.
 
-Deadlines are computed by `nieuwestart.deadlines` for a whole page of trajectories at once
-(`deadlines_for_trajectories`), so a list costs a bounded number of queries.
+Deadlines are computed by `nieuwestart.deadlines` for all listed trajectories at once, from
+the trajectories the list query read (`trajectory_records`, `deadlines_for_records`), so a list
+costs a fixed number of queries whatever its length.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from nieuwestart.access.policy import CASE_ROLES
 from nieuwestart.access.trajectories import visible_trajectories
 from nieuwestart.accounts.models import Role, User
+from nieuwestart.deadlines.selectors import Terms, deadlines_for_records, terms, trajectory_records
 from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.organisations.models import OrganisationKind
 from nieuwestart.referrals.selectors import WaitingItem, waiting_list
@@ -75,25 +77,25 @@ class Deadline(Protocol):
     days_left: int | None
 
 
-DeadlinesFor = Callable[[list[int], dt.date], dict[int, list[Any]]]
+DeadlinesOf = Callable[[list[Trajectory], dt.date, Terms | None], dict[int, list[Any]]]
 
 
-def _deadlines_source() -> DeadlinesFor:
-    """The deadlines app's selector; without it (not yet installed) nothing is due."""
-    try:
-        from nieuwestart.deadlines.selectors import deadlines_for_trajectories
-    except ImportError:  # pragma: no cover - only while the deadlines app is not there
-        return lambda ids, today: {}
-    return deadlines_for_trajectories
+def _deadlines_of(
+    trajectories: list[Trajectory], today: dt.date, current: Terms | None
+) -> dict[int, list[Any]]:
+    """Deadlines of the listed trajectories, from the rows the list query read."""
+    records = trajectory_records(trajectories).values()
+    return deadlines_for_records(records, today, terms_=current)
+
+
+def _deadlines_source() -> DeadlinesOf:
+    """Where the work lists get their deadlines (the tests put a fixed set in its place)."""
+    return _deadlines_of
 
 
 def grace_working_days() -> int:
     """Working days a deadline may be late before it escalates (administrator setting)."""
-    try:
-        from nieuwestart.deadlines.models import DeadlineConfig
-    except ImportError:  # pragma: no cover - only while the deadlines app is not there
-        return DEFAULT_GRACE_WORKING_DAYS
-    return int(DeadlineConfig.load().escalation_grace_working_days)
+    return int(terms().settings.escalation_grace_working_days)
 
 
 @dataclass(frozen=True)
@@ -181,65 +183,79 @@ def _due_items(
     today: dt.date,
     keep: Callable[[Deadline], bool],
     *,
-    responsible: str | None = None,
+    current: Terms | None = None,
 ) -> list[DueItem]:
-    responsible = responsible or responsible_code(user)
-    if responsible is None:
+    """The deadlines that `keep` keeps, of the trajectories, sorted by due date. The
+    deadlines are computed from the trajectories as the list query read them (no second
+    read), with the terms read once (`current`, else here)."""
+    if responsible_code(user) is None:
         return []
     rows = list(trajectories)
     if not rows:
         return []
-    deadlines = _deadlines_source()([t.pk for t in rows], today)
+    deadlines = _deadlines_source()(rows, today, current)
     items = [
         DueItem(trajectory=t, deadline=d, assignee=_assignee(t, user))
         for t in rows
         for d in deadlines.get(t.pk, [])
-        if d.responsible == responsible and d.status in DUE_STATUSES and keep(d)
+        if d.status in DUE_STATUSES and keep(d)
     ]
     items.sort(key=lambda i: (i.deadline.due, i.trajectory.person.surname, i.trajectory.pk))
     return items
 
 
+def _ours(user: User) -> Callable[[Deadline], bool]:
+    responsible = responsible_code(user)
+    return lambda deadline: deadline.responsible == responsible
+
+
 def due_for_user(user: User, today: dt.date) -> list[DueItem]:
     """Open and late deadlines of our kind on the trajectories the user is assigned to."""
     mine = Assignment.objects.filter(trajectory=OuterRef("pk"), user=user, active=True)
-    return _due_items(user, _open_trajectories(user).filter(Exists(mine)), today, _always)
+    return _due_items(user, _open_trajectories(user).filter(Exists(mine)), today, _ours(user))
 
 
 def due_for_organisation(user: User, today: dt.date) -> list[DueItem]:
     """Open and late deadlines of our kind on every open trajectory our organisation is in."""
-    return _due_items(user, _open_trajectories(user), today, _always)
+    return _due_items(user, _open_trajectories(user), today, _ours(user))
 
 
 def escalations(user: User, today: dt.date) -> list[DueItem]:
-    """Deadlines of our kind that are late by more working days than the grace period."""
+    """Deadlines of our kind that are late by more working days than the grace period; for
+    a PI also every late reaction of a municipality to the information sheet."""
     if not is_escalation_receiver(user):
         return []
-    grace = grace_working_days()
+    current = terms()
+    grace = current.settings.escalation_grace_working_days
+    ours = _ours(user)
+    # A municipality that does not react to the information sheet is the PI's signal.
+    pi = responsible_code(user) == "inrichting"
 
-    def past_grace(deadline: Deadline) -> bool:
+    def escalated(deadline: Deadline) -> bool:
         days_left = deadline.days_left
-        return deadline.status == LATE and days_left is not None and -days_left > grace
-
-    items = _due_items(user, _open_trajectories(user), today, past_grace)
-    if responsible_code(user) == "inrichting":
-        # A municipality that does not react to the information sheet is the PI's signal.
-        items += _due_items(
-            user,
-            _open_trajectories(user),
-            today,
-            lambda d: d.code == NO_REACTION and d.status == LATE,
-            responsible="gemeente",
+        if ours(deadline):
+            return deadline.status == LATE and days_left is not None and -days_left > grace
+        return (
+            pi
+            and deadline.responsible == "gemeente"
+            and deadline.code == NO_REACTION
+            and deadline.status == LATE
         )
-        items.sort(key=lambda i: (i.deadline.due, i.trajectory.person.surname, i.trajectory.pk))
+
+    items = _due_items(user, _open_trajectories(user), today, escalated, current=current)
+    # Ours before the municipality's on the same day, as the staffunctionaris reads them.
+    items.sort(
+        key=lambda i: (
+            i.deadline.due,
+            i.trajectory.person.surname,
+            i.trajectory.pk,
+            not ours(i.deadline),
+        )
+    )
     return items
 
 
 NO_REACTION = "gemeente-reactie"
-
-
-def _always(deadline: Deadline) -> bool:
-    return True
 
 
 def municipality_inbox(user: User) -> list[InboxItem]:

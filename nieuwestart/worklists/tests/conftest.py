@@ -56,9 +56,11 @@ class Deadlines:
             )
         )
 
-    def __call__(self, ids: list[int], today: dt.date) -> dict[int, list[FakeDeadline]]:
+    def __call__(
+        self, trajectories: list[Any], today: dt.date, terms: Any = None
+    ) -> dict[int, list[FakeDeadline]]:
         self.calls += 1
-        return {pk: self.by_trajectory.get(pk, []) for pk in ids}
+        return {t.pk: self.by_trajectory.get(t.pk, []) for t in trajectories}
 
 
 @pytest.fixture

@@ -1,0 +1,112 @@
+"""Single-request profile of the case pages on generated national data (docs/benchmarks.md).
+
+    NIEUWESTART_TESTING=1 DJANGO_LOG_LEVEL=WARNING scripts/with-postgres.sh sh -c '
+        .venv/bin/python scripts/national/generate.py --scale 0.05 &&
+        .venv/bin/python scripts/national/pages.py'
+
+Signs in (in-process, Django's test client) as the casemanager with the most assignments and
+requests each page 15 times after one warm-up: the median time, then once more to count the
+queries. Pages: the work lists (`/`, `/werk/`, the API), the trajectory page of three of their
+cases (a new one, one with a sent information sheet, one whose release is near, so the
+handover checklist shows), the screening form, the plan page, the notifications and
+`GET /api/v1/trajecten/{id}`. Arguments name pages to run only those; `--tables` also prints
+the tables read most. Times depend on the machine; the query counts do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import setup_django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="*", help="only these pages (names as printed)")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--tables", action="store_true", help="print the tables read most")
+    args = parser.parse_args()
+    setup_django()
+
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from nieuwestart.accounts.models import Role, User
+    from nieuwestart.accounts.services import api_token_create
+    from nieuwestart.infosheet.models import InfoSheet
+    from nieuwestart.trajectories.models import Assignment, Phase, Trajectory
+
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.REQUIRE_SECOND_FACTOR = False
+    user = (
+        User.objects.filter(role=Role.CASEMANAGER)
+        .annotate(n=Count("assignments"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    if user is None:
+        sys.exit("no casemanager: run scripts/national/generate.py first")
+    mine = Trajectory.objects.filter(
+        assignments__user=user, assignments__active=True, phase=Phase.DETENTION
+    ).order_by("pk")
+    with_sheet = mine.filter(pk__in=InfoSheet.objects.values("trajectory_id"))
+    soon = dt.date.today() + dt.timedelta(weeks=5)
+    cases = {
+        "new": mine.first(),
+        "sheet sent": with_sheet.filter(expected_end_date__gt=soon).first(),
+        "release near": with_sheet.filter(expected_end_date__lte=soon).first(),
+    }
+    first = cases["new"]
+    if first is None:
+        sys.exit("the casemanager has no trajectory in detention")
+    pages = {
+        "worklist": "/",
+        "werk": "/werk/",
+        "werk organisation": "/werk/?lijst=organisatie",
+        "api werklijst": "/api/v1/werklijst",
+        **{f"trajectory page, {k}": f"/trajecten/{t.uuid}" for k, t in cases.items() if t},
+        "screening form": f"/trajecten/{first.uuid}/screening",
+        "plan": f"/trajecten/{first.uuid}/plan",
+        "notifications": "/berichten/",
+        "api trajectory": f"/api/v1/trajecten/{first.uuid}",
+    }
+    client = Client(
+        HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)}"
+    )
+    client.force_login(user)
+    print(f"as {user.username} ({Assignment.objects.filter(user=user, active=True).count()} cases)")
+    for name, path in pages.items():
+        if args.pages and name not in args.pages:
+            continue
+        response = client.get(path)
+        if response.status_code != 200:
+            sys.exit(f"{name}: {path} answered {response.status_code}")
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        print(
+            f"{name:36} median {statistics.median(times):6.1f} ms  "
+            f"{len(queries.captured_queries):3d} queries"
+        )
+        if args.tables:
+            sql = " ".join(q["sql"] for q in queries.captured_queries)
+            print("   ", Counter(re.findall(r'FROM "(\w+)"', sql)).most_common(10))
+
+
+if __name__ == "__main__":
+    main()
