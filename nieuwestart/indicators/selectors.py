@@ -416,35 +416,31 @@ def _snapshot_facts(
     """The fact indicators, who is still waiting and the duration histograms, from the
     snapshot. The rows are counted per cohort, month and pattern of bits (a few thousand
     groups, however many trajectories) and decoded per bit here, which is cheaper than a
-    conditional sum per bit and row; and per month and number of days for each duration.
-    On PostgreSQL that is one scan (`GROUPING SETS`), elsewhere one query per grouping."""
+    conditional sum per bit and row; the release rows per month and number of days for each
+    duration: on PostgreSQL in one scan (`GROUPING SETS`), elsewhere one query per duration.
+
+    Measured at national scale (docs/benchmarks.md): folding the patterns into the same
+    `GROUPING SETS` scan is slower (every row, of every cohort, goes into four hash tables)
+    than two queries of which the second reads only the release rows."""
     rows = IndicatorFactMonth.objects.filter(
         _scope(filters), snapshot=current, month__gte=filters.start, month__lte=filters.end
     )
+    patterns: Any = list(
+        rows.values("cohort", "month", "counted", "met", "waiting")
+        .annotate(n=Count("pk"))
+        .values_list("cohort", "month", "counted", "met", "waiting", "n")
+        .order_by()
+    )
+    released = rows.filter(cohort=registry.RELEASE)
     days_fields = [indicator.days_field for indicator in registry.DURATIONS]
-    patterns: list[tuple[str, Any, int, int, int, int]] = []
     histograms: list[tuple[str, Any, int, int]] = []  # (days field, month, days, trajectories)
     if connection.vendor == "postgresql":
-        for row in _fact_groups_in_one_scan(rows, days_fields):
-            cohort, month, counted, met, waiting, whole, *day_columns, n = row
-            if whole == 0:
-                patterns.append((cohort, month, counted, met, waiting, n))
-                continue
+        for month, *day_columns, n in _histograms_in_one_scan(released, days_fields):
             pairs = zip(day_columns[::2], day_columns[1::2], strict=True)
             for field, (value, grouped) in zip(days_fields, pairs, strict=True):
                 if grouped == 0 and value is not None:
                     histograms.append((field, month, value, n))
     else:
-        grouped_rows: Any = (
-            rows.values("cohort", "month", "counted", "met", "waiting")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        patterns = [
-            (r["cohort"], r["month"], r["counted"], r["met"], r["waiting"], r["n"])
-            for r in grouped_rows
-        ]
-        released = rows.filter(cohort=registry.RELEASE)
         for field in days_fields:
             per_day: Any = (
                 released.filter(**{f"{field}__isnull": False})
@@ -456,27 +452,27 @@ def _snapshot_facts(
     counts, waits = _decode_fact_patterns(patterns, filters)
     code_of = {indicator.days_field: indicator.code for indicator in registry.DURATIONS}
     durations: Durations = {indicator.code: {} for indicator in registry.DURATIONS}
+    bucket_of = _bucket_lookup(filters)
     for field, month, days, n in histograms:
-        bucket = _bucket_of(_bucket_date(month), filters)
+        bucket = bucket_of(month)
         per_days = durations[code_of[field]].setdefault(bucket, {})
         per_days[days] = per_days.get(days, 0) + n
     return counts, waits, durations
 
 
-def _fact_groups_in_one_scan(
+def _histograms_in_one_scan(
     rows: QuerySet[IndicatorFactMonth], days_fields: list[str]
 ) -> list[tuple[Any, ...]]:
-    """One pass over the snapshot rows, grouped by (cohort, month, bits) and by (month, days)
-    per duration: rows of (cohort, month, counted, met, waiting, GROUPING(cohort),
-    days1, GROUPING(days1), ..., count). GROUPING(x) is 1 where x is not part of the row's
-    grouping, so GROUPING(cohort) = 0 marks a pattern row."""
+    """One pass over the rows, grouped by (month, days) per duration: rows of (month, days1,
+    GROUPING(days1), ..., count). GROUPING(x) is 0 where x is the row's grouping column; a
+    NULL days value (no such duration) is skipped by the caller."""
     quote = connection.ops.quote_name
-    bits = [quote(name) for name in ("cohort", "month", "counted", "met", "waiting")]
+    month = quote("month")
     days = [quote(field) for field in days_fields]
-    inner = rows.values("cohort", "month", "counted", "met", "waiting", *days_fields).order_by()
+    inner = rows.values("month", *days_fields).order_by()
     sql, params = inner.query.sql_with_params()
-    columns = ", ".join([*bits, f"GROUPING({bits[0]})", *(f"{d}, GROUPING({d})" for d in days)])
-    sets = ", ".join([f"({', '.join(bits)})", *(f"({bits[1]}, {d})" for d in days)])
+    columns = ", ".join([month, *(f"{d}, GROUPING({d})" for d in days)])
+    sets = ", ".join(f"({month}, {d})" for d in days)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {columns}, COUNT(*) FROM ({sql}) AS rows GROUP BY GROUPING SETS ({sets})",  # noqa: S608  # nosec B608  # quoted names, ORM-built inner SQL, values as params
@@ -493,10 +489,13 @@ def _decode_fact_patterns(
     per_cohort = snapshot.cohorts()
     waiting = snapshot.waiting_fields()
     sums: dict[tuple[str, dt.date], list[int]] = {}
+    bucket_of = _bucket_lookup(filters)
     for cohort, month, counted, met, still_waiting, n in patterns:
-        bucket = _bucket_of(_bucket_date(month), filters)
         indicators = per_cohort.get(cohort, [])
-        tally = sums.setdefault((cohort, bucket), [0] * (2 * len(indicators) + len(waiting)))
+        key = (cohort, bucket_of(month))
+        tally = sums.get(key)
+        if tally is None:
+            tally = sums[key] = [0] * (2 * len(indicators) + len(waiting))
         for bit in range(len(indicators)):
             if counted >> bit & 1:
                 tally[2 * bit] += n
@@ -523,6 +522,20 @@ def _decode_fact_patterns(
 
 def _bucket_of(month: dt.date, filters: Filters) -> dt.date:
     return snapshot.quarter_start(month) if filters.step == QUARTER else month
+
+
+def _bucket_lookup(filters: Filters) -> Any:
+    """`_bucket_of(_bucket_date(month))`, remembered per month: thousands of grouped rows
+    share a few dozen months."""
+    known: dict[Any, dt.date] = {}
+
+    def bucket_of(month: Any) -> dt.date:
+        bucket = known.get(month)
+        if bucket is None:
+            bucket = known[month] = _bucket_of(_bucket_date(month), filters)
+        return bucket
+
+    return bucket_of
 
 
 def _quarters_and_months(filters: Filters) -> tuple[list[dt.date], list[dt.date]]:
