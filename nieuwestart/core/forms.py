@@ -2,9 +2,234 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest
+from django.template.loader import get_template
+from django.utils.html import conditional_escape
+from django.utils.translation import gettext
 
 
 class UtrechtFormRenderer(TemplatesSetting):
     form_template_name = "forms/utrecht_form.html"
     field_template_name = "forms/utrecht_field.html"
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """Django's widgets/attrs.html: ` name="value"`, a bare name for True, nothing for False."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            parts.append(f" {conditional_escape(name)}")
+        else:
+            text = value if isinstance(value, str) else str(value)
+            parts.append(f' {conditional_escape(name)}="{conditional_escape(text)}"')
+    return "".join(parts)
+
+
+def _input(widget: dict[str, Any]) -> str:
+    """Django's widgets/input.html, without its final newline."""
+    value = widget["value"]
+    value_attr = ""
+    if value is not None:
+        text = value if isinstance(value, str) else str(value)
+        value_attr = f' value="{conditional_escape(text)}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{value_attr}{_attrs(widget["attrs"])}>'
+    )
+
+
+def _input_widget(context: dict[str, Any]) -> str:
+    return _input(context["widget"])
+
+
+def _textarea(context: dict[str, Any]) -> str:
+    widget = context["widget"]
+    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    return (
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{value}</textarea>"
+    )
+
+
+def _select(context: dict[str, Any]) -> str | None:
+    widget = context["widget"]
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in options:
+            if option["template_name"] != "django/forms/widgets/select_option.html":
+                return None
+            value = option["value"]
+            text = value if isinstance(value, str) else str(value)
+            parts.append(
+                f'\n  <option value="{conditional_escape(text)}"{_attrs(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+OPTION_TEMPLATES = {"django/forms/widgets/radio_option.html"}
+
+
+def _multiple_input(context: dict[str, Any]) -> str | None:
+    """Django's widgets/multiple_input.html (radio buttons, checkboxes) with input_option.html."""
+    widget = context["widget"]
+    attrs = widget["attrs"]
+    id_attr = f' id="{conditional_escape(attrs["id"])}"' if attrs.get("id") else ""
+    class_attr = f' class="{conditional_escape(attrs["class"])}"' if attrs.get("class") else ""
+    parts = [f"<div{id_attr}{class_attr}>"]
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f"\n  <div><label>{conditional_escape(group_name)}</label>")
+        for option in options:
+            if option["template_name"] not in OPTION_TEMPLATES or not option["wrap_label"]:
+                return None
+            option_id = option["attrs"].get("id")
+            label_for = f' for="{conditional_escape(option_id)}"' if option_id else ""
+            parts.append(
+                f"<div>\n    <label{label_for}>{_input(option)}\n"
+                f" {conditional_escape(option['label'])}</label>\n\n</div>"
+            )
+        if group_name:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
+@functools.cache
+def _error_icon() -> str:
+    return get_template("components/icon.html").render({"name": "error"})
+
+
+def _field_errors(field: BoundField) -> str:
+    """templates/components/field_errors.html, with its final newline."""
+    errors = field.errors
+    if not errors:
+        return "\n"
+    id_attr = f' id="{conditional_escape(field.auto_id)}_error"' if field.auto_id else ""
+    hidden = conditional_escape(gettext("Fout:"))
+    items = "".join(
+        f'<p class="ns-field-error">{_error_icon()}<span><span class="ns-visually-hidden">'
+        f"{hidden} </span>{conditional_escape(str(error))}</span></p>"
+        for error in errors
+    )
+    return (
+        '<div class="utrecht-form-field-error-message utrecht-form-field__error-message"'
+        f"{id_attr}>{items}</div>\n"
+    )
+
+
+def _help_text(field: BoundField) -> str:
+    if not field.help_text:
+        return ""
+    id_attr = f' id="{conditional_escape(field.auto_id)}_helptext"' if field.auto_id else ""
+    return (
+        '<div class="utrecht-form-field-description utrecht-form-field__description"'
+        f"{id_attr}>{conditional_escape(field.help_text)}</div>"
+    )
+
+
+def _optional(field: BoundField) -> str:
+    if field.field.required:
+        return ""
+    return f' <span class="ns-optional">({conditional_escape(gettext("niet verplicht"))})</span>'
+
+
+def _field_group(context: dict[str, Any]) -> str:
+    """templates/forms/utrecht_field.html in Python: the same markup, byte for byte."""
+    field: BoundField = context["field"]
+    invalid = " utrecht-form-field--invalid" if field.errors else ""
+    label = conditional_escape(field.label) if field.label else ""
+    if field.use_fieldset:
+        describedby = field.aria_describedby
+        aria = f' aria-describedby="{conditional_escape(describedby)}"' if describedby else ""
+        legend = (
+            '<legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-'
+            f'legend utrecht-form-label ns-legend">{label}{_optional(field)}</legend>'
+            if label
+            else ""
+        )
+        return (
+            '<div class="utrecht-form-field utrecht-form-field--fieldset utrecht-html'
+            f'{invalid}">\n'
+            '  <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset '
+            f'ns-fieldset"{aria}>\n'
+            f"    {legend}\n"
+            f"    {_help_text(field)}\n"
+            f"    {_field_errors(field)}\n"
+            f'    <div class="utrecht-form-field__input ns-choices">{field}</div>\n'
+            "  </fieldset>\n"
+            "</div>"
+        )
+    label_for = conditional_escape(field.id_for_label)
+    if field.widget_type == "checkbox":
+        return (
+            '<div class="utrecht-form-field utrecht-form-field--checkbox utrecht-html'
+            f'{invalid}">\n'
+            f'  <div class="utrecht-form-field__input">{field}</div>\n'
+            '  <div class="utrecht-form-field__label"><label class="utrecht-form-label '
+            f'utrecht-form-label--checkbox" for="{label_for}">{label}</label></div>\n'
+            f"  {_help_text(field)}\n"
+            f"  {_field_errors(field)}\n"
+            "</div>"
+        )
+    label_block = (
+        '<div class="utrecht-form-field__label"><label class="utrecht-form-label" '
+        f'for="{label_for}">{label}{_optional(field)}</label></div>'
+        if label
+        else ""
+    )
+    return (
+        f'<div class="utrecht-form-field utrecht-form-field--text utrecht-html{invalid}">\n'
+        f"  {label_block}\n"
+        f"  {_help_text(field)}\n"
+        f"  {_field_errors(field)}\n"
+        f'  <div class="utrecht-form-field__input">{field}</div>\n'
+        "</div>"
+    )
+
+
+_QUICK: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    "forms/utrecht_field.html": _field_group,
+    "django/forms/widgets/radio.html": _multiple_input,
+    "django/forms/widgets/select.html": _select,
+    "django/forms/widgets/textarea.html": _textarea,
+    **{
+        f"django/forms/widgets/{name}.html": _input_widget
+        for name in ("text", "date", "checkbox")  # the ones the screening uses, so tested
+    },
+}
+
+
+class QuickUtrechtFormRenderer(UtrechtFormRenderer):
+    """The same markup as UtrechtFormRenderer, for one field and Django's plain widgets built
+    in Python instead of through templates.
+
+    For a form with hundreds of inputs and options (the screening: about 260), Django's field
+    and widget templates cost as much CPU as the rest of the request together. Templates it
+    does not know (other widgets, the whole-form template) still render through the templates.
+    A change to forms/utrecht_field.html or components/field_errors.html must be made here too:
+    nieuwestart/screening/tests/test_form_rendering.py fails until both give the same bytes.
+    """
+
+    def render(
+        self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
+    ) -> str:
+        quick = _QUICK.get(template_name)
+        if quick is not None and request is None:
+            html = quick(context)
+            if html is not None:
+                return html
+        return super().render(template_name, context, request)

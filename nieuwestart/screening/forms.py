@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nieuwestart.core.forms import QuickUtrechtFormRenderer
 from nieuwestart.screening.domains import (
     ANSWERS,
     FLAGS,
@@ -89,6 +90,11 @@ class FieldGroup:
 
 
 class ScreeningForm(forms.Form):
+    # Some 50 fields with about 260 inputs and options: their markup is built in Python, the
+    # same as the templates would, at half the CPU of the whole request (docs/benchmarks.md;
+    # pinned to the templates by nieuwestart/screening/tests/test_form_rendering.py).
+    default_renderer = QuickUtrechtFormRenderer()
+
     versie = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     lvb = forms.ChoiceField(
         label=FLAGS[0].label,
