@@ -21,10 +21,11 @@ extra days; the rules and their tests take it as an argument.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import holidays
 
@@ -63,8 +64,18 @@ class WorkingCalendar:
     ) -> WorkingCalendar:
         return cls(holidays=dutch_holidays(years), extra_days=frozenset(extra_days))
 
+    @cached_property
+    def _off(self) -> frozenset[dt.date]:
+        """Holidays and extra days together, built once per calendar (not per call)."""
+        return self.holidays | self.extra_days
+
+    @cached_property
+    def _off_weekdays(self) -> tuple[dt.date, ...]:
+        """The holidays and extra days that fall on a weekday, sorted (for bisect)."""
+        return tuple(sorted(day for day in self._off if day.weekday() < 5))
+
     def is_working_day(self, day: dt.date) -> bool:
-        return day.weekday() < 5 and day not in self.holidays and day not in self.extra_days
+        return day.weekday() < 5 and day not in self._off
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
         """The n-th working day after `day` (`day` itself is day 0, whatever it is)."""
@@ -120,7 +131,6 @@ class WorkingCalendar:
             current += dt.timedelta(days=1)
             if current.weekday() < 5:
                 count += 1
-        count -= sum(
-            1 for day in self.holidays | self.extra_days if low < day <= high and day.weekday() < 5
-        )
+        off = self._off_weekdays
+        count -= bisect.bisect_right(off, high) - bisect.bisect_right(off, low)
         return sign * count

@@ -71,12 +71,41 @@ working days from today to the due date, negative when late, None when met.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.utils.translation import gettext as _
+from django.core.signals import setting_changed
+from django.utils.translation import get_language, gettext
 
 from nieuwestart.deadlines.calendar import WorkingCalendar
+
+# Translations of the rules' texts, per language: a work list computes every deadline of
+# hundreds of trajectories, with a dozen texts each, and Django's `gettext` costs a few
+# microseconds a call (the active-language lookup and the catalog chain). The catalog of a
+# language does not change while the process runs; a change of settings (tests) empties this.
+_TRANSLATED: dict[str | None, dict[str, str]] = {}
+
+
+def _translator() -> Callable[[str], str]:
+    """`gettext` for the active language, remembered (see `_TRANSLATED`). Taken once per
+    `deadlines` call: asking for the active language costs about as much as the lookup."""
+    texts = _TRANSLATED.setdefault(get_language(), {})
+
+    def translate(message: str) -> str:
+        text = texts.get(message)
+        if text is None:
+            text = texts[message] = gettext(message)
+        return text
+
+    return translate
+
+
+def _forget_translations(**kwargs: Any) -> None:
+    _TRANSLATED.clear()
+
+
+setting_changed.connect(_forget_translations, dispatch_uid="deadlines.rules.translations")
 
 OPEN = "open"
 MET = "gehaald"
@@ -234,6 +263,7 @@ class _Builder:
     today: dt.date
     short: bool
     cap: dt.date | None  # no due date after this day
+    tr: Callable[[str], str]  # `_translator()`
     specs: list[DeadlineSpec] = field(default_factory=list)
 
     def add(
@@ -247,6 +277,7 @@ class _Builder:
         met_by: str = "",
         met: bool = False,
     ) -> None:
+        _ = self.tr
         notes = [explanation]
         if self.cap is not None and due > self.cap:
             due = self.cap
@@ -281,6 +312,7 @@ class _Builder:
     def condition(
         self, code: str, label: str, due: dt.date, domain: str, domain_label: str, text: str
     ) -> None:
+        _ = self.tr
         fact = self.facts.conditions.get(domain, ConditionFact())
         in_order = fact.status == IN_ORDER
         explanation = (
@@ -309,6 +341,7 @@ class _Builder:
         held: tuple[dt.date, ...],
         explanation: str,
     ) -> None:
+        _ = self.tr
         last = max(held, default=None)
         due = self.cal.on_or_after((last or anchor) + dt.timedelta(weeks=weeks))
         if self.cap is not None and due > self.cap:
@@ -330,6 +363,7 @@ def deadlines(
     today: dt.date,
 ) -> list[DeadlineSpec]:
     """The trajectory's deadlines on `today`, sorted by due date (see the module docstring)."""
+    _ = _translator()
     start = facts.start_date
     release = facts.release_date
     if facts.released and release is None:
@@ -338,7 +372,7 @@ def deadlines(
     cap: dt.date | None = None
     if release is not None:
         cap = max(cal.last_working_day_before(release), start) if short else release
-    b = _Builder(facts, settings, cal, today, short, cap)
+    b = _Builder(facts, settings, cal, today, short, cap, _)
     arrival = _("aankomst op %(date)s; de aankomstdag telt niet mee") % {"date": _d(start)}
 
     n = settings.screening_working_days

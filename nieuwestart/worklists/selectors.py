@@ -194,12 +194,12 @@ def _due_items(
     if not rows:
         return []
     deadlines = _deadlines_source()(rows, today, current)
-    items = [
-        DueItem(trajectory=t, deadline=d, assignee=_assignee(t, user))
-        for t in rows
-        for d in deadlines.get(t.pk, [])
-        if d.status in DUE_STATUSES and keep(d)
-    ]
+    items: list[DueItem] = []
+    for t in rows:
+        kept = [d for d in deadlines.get(t.pk, []) if d.status in DUE_STATUSES and keep(d)]
+        if kept:
+            assignee = _assignee(t, user)  # once per trajectory, not per deadline
+            items.extend(DueItem(trajectory=t, deadline=d, assignee=assignee) for d in kept)
     items.sort(key=lambda i: (i.deadline.due, i.trajectory.person.surname, i.trajectory.pk))
     return items
 
