@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from nieuwestart.accounts.oidc import OidcLogoutView
 from nieuwestart.core import views as core_views
@@ -28,6 +29,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("gezond/leeft", core_views.liveness, name="liveness"),
     path("gezond/klaar", core_views.readiness, name="readiness"),
+    # The admin signs in through the application's own sign-in (second factor, lockout, rate
+    # limit), never through Django's admin login form.
+    path(
+        "beheer/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+    ),
     path("beheer/", admin.site.urls),
 ]
 

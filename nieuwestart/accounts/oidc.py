@@ -63,7 +63,8 @@ from nieuwestart.accounts.models import OidcIdentity, User
 from nieuwestart.accounts.ratelimits import (
     OIDC_CALLBACK,
     address_key,
-    rate_limit_hit,
+    rate_limit_failure,
+    rate_limit_reached,
     rate_limited_page,
 )
 from nieuwestart.accounts.signins import METHOD_ORGANISATION, OIDC_BACKEND
@@ -496,12 +497,13 @@ class OidcCallbackView(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not oidc_enabled():
             raise Http404
-        wait = rate_limit_hit(limit=OIDC_CALLBACK, who=address_key(request))
+        wait = rate_limit_reached(limit=OIDC_CALLBACK, who=address_key(request))
         if wait:
             return rate_limited_page(request, wait)
         try:
             user = _callback_user(request)
         except SignInRefused as refusal:
+            rate_limit_failure(limit=OIDC_CALLBACK, who=address_key(request))
             return _refuse(request, refusal)
         next_url = self.success_url
         user.backend = OIDC_BACKEND  # as auth.authenticate() would; the sign-in log reads it

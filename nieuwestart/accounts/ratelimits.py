@@ -2,9 +2,11 @@
 
 Counted, each per minute and configurable (docs/configuration.md, 0 switches one off):
 
-- sign-in form posts, per client address (the per-account lockout in backends.py stays);
+- failed sign-in form posts, per client address (the per-account lockout in backends.py
+  stays); good sign-ins are not counted, so a whole PI behind one address can sign in at 08:00;
 - second-factor posts, per account (django-otp also slows a device down after a wrong code);
-- returns from the organisation's sign-in (the OpenID Connect callback), per client address;
+- refused returns from the organisation's sign-in (the OpenID Connect callback), per client
+  address;
 - failed API token authentications, per client address. Once an address is over that limit,
   every token from it waits, a good one too: otherwise a lucky guess would still get through.
 
@@ -35,6 +37,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from nieuwestart.accounts.models import RateCounter
 
 WINDOW_SECONDS = 60
 logger = logging.getLogger("nieuwestart.signin")
@@ -112,15 +116,12 @@ def counter_key(limit: Limit, who: str) -> str:
     return f"{limit.scope}:{who}"[:120]
 
 
-def rate_limit_hit(*, limit: Limit, who: str) -> int:
-    """Count one request of `who`; 0 when it is within the limit, else seconds to wait.
+def _count(limit: Limit, who: str) -> int:
+    """Add one to `who`'s counter of this window and return the new count.
 
     One statement, so atomic on its own (no transaction needed); concurrent requests on any
     replica each get their own count back.
     """
-    per_minute = limit.per_minute
-    if per_minute <= 0:
-        return 0
     window = current_window()
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT, [counter_key(limit, who), window])
@@ -128,16 +129,52 @@ def rate_limit_hit(*, limit: Limit, who: str) -> int:
         hits = int(row[0]) if row else 1
         if hits == 1:
             cursor.execute(_CLEANUP, [window])
+    return hits
+
+
+def _log_reached(limit: Limit, who: str) -> None:
+    logger.warning(
+        "rate limit %s reached for %s",
+        limit.scope,
+        who,
+        extra={"signin": {"event": "rate_limited", "scope": limit.scope, "who": who}},
+    )
+
+
+def rate_limit_hit(*, limit: Limit, who: str) -> int:
+    """Count one request of `who`; 0 when it is within the limit, else seconds to wait."""
+    per_minute = limit.per_minute
+    if per_minute <= 0:
+        return 0
+    hits = _count(limit, who)
     if hits <= per_minute:
         return 0
     if hits == per_minute + 1:  # once per window and key, not on every refused request
-        logger.warning(
-            "rate limit %s reached for %s",
-            limit.scope,
-            who,
-            extra={"signin": {"event": "rate_limited", "scope": limit.scope, "who": who}},
-        )
+        _log_reached(limit, who)
     return seconds_to_next_window()
+
+
+def rate_limit_reached(*, limit: Limit, who: str) -> int:
+    """Seconds to wait when `who`'s failures of this window have reached the limit, else 0.
+
+    Reads only. With `rate_limit_failure` this limits failed attempts, not attempts: many
+    people behind one address (a PI's or a municipality's network) signing in at the start of
+    the day are never held up by each other's good sign-ins."""
+    per_minute = limit.per_minute
+    if per_minute <= 0:
+        return 0
+    hits = (
+        RateCounter.objects.filter(key=counter_key(limit, who), window_start=current_window())
+        .values_list("hits", flat=True)
+        .first()
+    )
+    return seconds_to_next_window() if hits is not None and hits >= per_minute else 0
+
+
+def rate_limit_failure(*, limit: Limit, who: str) -> None:
+    """Count one failed attempt of `who`; logged once, when it reaches the limit."""
+    if limit.per_minute > 0 and _count(limit, who) == limit.per_minute:
+        _log_reached(limit, who)
 
 
 def rate_limited_page(request: HttpRequest, retry_after: int) -> HttpResponse:

@@ -36,7 +36,9 @@ from nieuwestart.accounts.ratelimits import (
     SECOND_FACTOR,
     SIGN_IN,
     address_key,
+    rate_limit_failure,
     rate_limit_hit,
+    rate_limit_reached,
     rate_limited_page,
 )
 from nieuwestart.accounts.session_lifetime import SESSION_ENDED_KEY
@@ -62,10 +64,14 @@ class LoginView(auth_views.LoginView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        wait = rate_limit_hit(limit=SIGN_IN, who=address_key(request))
+        wait = rate_limit_reached(limit=SIGN_IN, who=address_key(request))
         if wait:
             return rate_limited_page(request, wait)
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        rate_limit_failure(limit=SIGN_IN, who=address_key(self.request))
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

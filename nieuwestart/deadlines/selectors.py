@@ -246,7 +246,7 @@ def trajectory_records(
             for task in (
                 PlanTask.objects.filter(plan_id__in=plans)
                 .select_related("organisation", "assignee")
-                .order_by("pk")
+                .order_by("domain", "position", "pk")  # PlanTask's own order
             ):
                 records[plans[task.plan_id]].tasks.append(task)  # type: ignore[union-attr]
     else:

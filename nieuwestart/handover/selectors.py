@@ -221,7 +221,7 @@ def checklist(
         )
         task_rows = (
             PlanTask.objects.filter(plan__trajectory=trajectory)
-            .order_by("pk")
+            .order_by("domain", "position", "pk")  # PlanTask's own order
             .values_list("domain", "status", "organisation__name")
         )
     assessments = {a.domain: a for a in rows}

@@ -601,12 +601,12 @@ def open_tasks_for_organisation(
             PlanTask.objects.filter(plan__trajectory=trajectory, organisation=organisation)
             .exclude(status=PlanTaskStatus.DONE)
             .select_related("organisation", "assignee")
-            .order_by("pk")
+            .order_by("domain", "position", "pk")  # PlanTask's own order
         )
     else:
         tasks = [
             t
-            for t in sorted(tasks, key=lambda t: t.pk)
+            for t in sorted(tasks, key=lambda t: (t.domain, t.position, t.pk))
             if t.organisation_id == organisation.pk and t.status != PlanTaskStatus.DONE
         ]
     views = [_task_view(t, None) for t in tasks]

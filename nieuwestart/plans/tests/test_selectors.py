@@ -137,3 +137,32 @@ def test_version_diff_between_two_established_versions(trajectory, alice, carol)
     for_municipality = selectors.version_diff(trajectory, 1, 2, user=carol)
     assert for_municipality[0].old == for_municipality[0].new == ""
     assert [v.number for v in selectors.established_versions(trajectory)] == [2, 1]
+
+
+def test_open_tasks_keep_the_plans_order_also_from_a_shared_read(trajectory, alice):
+    """Same due date and domain: the plan's own order (position), not the order of creation.
+    The information sheet lists these tasks and its content hash decides "new version
+    available", so the page (shared read) and the sheet (own read) must agree."""
+    from nieuwestart.plans.models import PlanTask
+
+    municipality = trajectory.return_municipality
+    for version, what in enumerate(["Eerst aangemaakt", "Later aangemaakt"]):
+        plan_task_add(
+            actor=alice,
+            trajectory=trajectory,
+            expected_version=version,
+            domain="huisvesting",
+            what=what,
+            organisation=municipality,
+            due_date=dt.date(2026, 12, 15),
+        )
+    first, later = PlanTask.objects.order_by("pk")
+    PlanTask.objects.filter(pk=first.pk).update(position=2)
+    PlanTask.objects.filter(pk=later.pk).update(position=1)
+
+    own_read = selectors.open_tasks_for_organisation(trajectory, municipality)
+    shared = list(PlanTask.objects.select_related("organisation", "assignee").order_by("-pk"))
+    from_shared_read = selectors.open_tasks_for_organisation(trajectory, municipality, tasks=shared)
+
+    assert [t.what for t in own_read] == ["Later aangemaakt", "Eerst aangemaakt"]
+    assert [t.what for t in from_shared_read] == [t.what for t in own_read]
