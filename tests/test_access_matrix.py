@@ -214,6 +214,7 @@ NOT_IN_MATRIX = {
     "gezond/klaar",
     "i18n/",
     "beheer/",
+    "beheer/login/",  # a redirect to account/inloggen, no data (accounts/tests/test_ratelimits.py)
     "import/<uuid:batch_id>",  # owner-only, tests in trajectories/tests/test_import.py
     "import/<uuid:batch_id>/verwerk",
     # Need a task or a sent version first; every persona is tested in the app's own tests
