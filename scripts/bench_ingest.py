@@ -8,9 +8,10 @@ PostgreSQL. Run on a throwaway cluster (the script migrates and fills the databa
 It migrates, loads the reference data (25 PIs, 342 municipalities), generates a CSV file of
 `--rows` valid `aanvang` notifications (one per person, spread over the open PIs and the
 municipalities; some municipalities coordinate through their safety house, so those rows get a
-third involvement), and times the whole import as the web import does it:
-`import_batch_create` (read the file, store one ImportRow per line) and then
-`import_batch_process` until no row is pending (validate, ingest in chunks). It then checks the
+third involvement), and times the whole import as `manage.py import_notifications --processen
+N` does it: `import_batch_start` (read the file, create the batch) and `import_batch_run` with
+`--workers` processes (default 2; decision 0015), each storing its partitions' rows (one
+ImportRow per line) and processing them in chunks (validate, ingest). It then checks the
 result (every row accepted, one trajectory, notification, event and log entry per row) and
 prints one summary line. A second run of the same file in a new batch shows the cost of the
 `meldingId` check when every row is a duplicate.
@@ -169,34 +170,76 @@ def actor():  # type: ignore[no-untyped-def]
     return user
 
 
-def server_cpu() -> float | None:
-    """CPU seconds used so far by this connection's PostgreSQL backend (same machine only)."""
+def _proc_times(pid: int) -> tuple[float, float, int]:
+    """(own CPU, CPU of children waited for, parent pid) of a process, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / tick
+    children = (int(fields[13]) + int(fields[14])) / tick
+    return own, children, int(fields[1])
+
+
+def database_cpu() -> float | None:
+    """CPU seconds used so far by this PostgreSQL cluster: the postmaster, its live processes
+    and the ones that ended (a backend's time goes to the postmaster when it exits). Same
+    machine only."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
+        backend = cursor.fetchone()[0]
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        postmaster = _proc_times(backend)[2]
+        own, ended, _ppid = _proc_times(postmaster)
+        total = own + ended
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    child_own, _c, parent = _proc_times(int(entry.name))
+                except OSError:
+                    continue
+                if parent == postmaster:
+                    total += child_own
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
-def run_import(user, content: bytes, *, chunk_size: int) -> tuple[float, float, object, str]:  # type: ignore[no-untyped-def]
-    from nieuwestart.trajectories.imports import import_batch_create, import_batch_process
+def client_cpu() -> float:
+    """CPU seconds of this process and of the worker processes it waited for."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
-    server0, client0 = server_cpu(), time.process_time()
+
+def run_import(
+    user, content: bytes, *, chunk_size: int, workers: int
+) -> tuple[float, float, object, str]:  # type: ignore[no-untyped-def]
+    from nieuwestart.trajectories.imports import (
+        import_batch_run,
+        import_batch_start,
+        read_notifications,
+    )
+
+    server0, client0 = database_cpu(), client_cpu()
     t0 = time.perf_counter()
-    batch = import_batch_create(actor=user, file_name="bench.csv", content=content)
+    notifications = read_notifications(content)
+    batch = import_batch_start(
+        actor=user, file_name="bench.csv", content=content, notifications=notifications
+    )
     t1 = time.perf_counter()
-    while import_batch_process(actor=user, batch=batch, limit=100_000, chunk_size=chunk_size):
-        pass
+    import_batch_run(
+        actor=user,
+        batch=batch,
+        workers=workers,
+        chunk_size=chunk_size,
+        content=content,
+        notifications=notifications,
+    )
     t2 = time.perf_counter()
-    server1, client1 = server_cpu(), time.process_time()
+    server1, client1 = database_cpu(), client_cpu()
     cpu = f"CPU: client {client1 - client0:.2f} s"
     if server0 is not None and server1 is not None:
-        cpu += f", database backend {server1 - server0:.2f} s"
+        cpu += f", database {server1 - server0:.2f} s"
     return t1 - t0, t2 - t1, batch, cpu
 
 
@@ -244,6 +287,9 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=25_000)
     parser.add_argument("--mode", choices=["import", "per-row"], default="import")
     parser.add_argument("--chunk-size", type=int, default=1000)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="processes side by side (decision 0015)"
+    )
     parser.add_argument("--mix", action="store_true", help="a mixed file (see the docstring)")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--target", type=float, default=5.0, help="seconds (import mode)")
@@ -257,7 +303,7 @@ def main() -> int:
     print(
         f"bench_ingest: {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}, "  # type: ignore[attr-defined]
         f"{args.rows} rows ({'mixed' if args.mix else 'aanvang'}), {len(content) // 1024} KiB, "
-        f"mode {args.mode}, chunk {args.chunk_size}",
+        f"mode {args.mode}, chunk {args.chunk_size}, workers {args.workers}",
         flush=True,
     )
 
@@ -273,12 +319,14 @@ def main() -> int:
     from nieuwestart.trajectories.imports import import_summary
 
     load = os.getloadavg()[0]
-    store, process, batch, cpu = run_import(user, content, chunk_size=args.chunk_size)
+    store, process, batch, cpu = run_import(
+        user, content, chunk_size=args.chunk_size, workers=args.workers
+    )
     summary = import_summary(batch)  # type: ignore[arg-type]
     result = counts()
     total = store + process
     print(
-        f"store {store:.2f} s + process {process:.2f} s = {total:.2f} s "
+        f"read {store:.2f} s + store and process {process:.2f} s = {total:.2f} s "
         f"({args.rows / total:.0f} rows/s); {cpu}; load average before {load:.1f}"
     )
     print(f"rows: {summary}")
@@ -291,11 +339,13 @@ def main() -> int:
         ok = ok and result["notifications"] == expected and result["events"] == expected
 
     # The same file again, as a new batch: every row is a duplicate and changes nothing.
-    store2, process2, batch2, _cpu = run_import(user, content, chunk_size=args.chunk_size)
+    store2, process2, batch2, _cpu = run_import(
+        user, content, chunk_size=args.chunk_size, workers=args.workers
+    )
     summary2 = import_summary(batch2)  # type: ignore[arg-type]
     again = counts()
     print(
-        f"rerun of the same file: store {store2:.2f} s + process {process2:.2f} s; "
+        f"rerun of the same file: {store2 + process2:.2f} s; "
         f"dubbel {summary2['dubbel']}, database unchanged: {again == result}"
     )
     ok = ok and again == result

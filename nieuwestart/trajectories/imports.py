@@ -7,15 +7,27 @@ row is refused for the same reasons in the same words; the valid ones go to
 (set-based for the common case). A chunk is one transaction together with the status of its
 rows: a crash loses at most the chunk in progress, whose rows stay `wachtend`, and a rerun
 redoes them to the same final state (meldingId is idempotent as well).
+
+Side by side (decision 0015): every row gets a partition when it is stored. Rows that share a
+BSN or a meldingId, directly or through other rows, get the same one, so a person's
+notifications keep their order, and no two partitions touch the same person or meldingId.
+`import_batch_run(workers=N)` then lets N processes each take their own partitions, each still
+in line order and in chunks: the outcome of every row is the one of a single run in line order.
 """
 
 from __future__ import annotations
 
 import csv
+import ctypes
+import hashlib
 import io
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -48,6 +60,8 @@ PERSON_COLUMNS = {"bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboorted
 MAX_ROWS = 50_000
 # Rows per transaction: big enough for set-based work, small enough to lose little on a crash.
 CHUNK_SIZE = 1000
+# Partitions per batch (decision 0015): divisible by 1, 2, 3, 4 and 6 workers.
+PARTITIONS = 12
 
 
 class ImportFileError(Exception):
@@ -94,74 +108,287 @@ def parse_file(content: bytes) -> list[dict[str, str]]:
     return rows
 
 
+def read_notifications(content: bytes) -> list[dict[str, Any]]:
+    """The file's rows in the API's JSON shape; ImportFileError if the file as a whole is
+    unusable."""
+    return [row_to_notification(row) for row in parse_file(content)]
+
+
+def content_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
 @transaction.atomic
 def import_batch_create(*, actor: User, file_name: str, content: bytes) -> ImportBatch:
-    rows = parse_file(content)
-    batch = ImportBatch.objects.create(
-        file_name=file_name[:200],
-        uploaded_by=actor,
-        uploaded_at=timezone.now(),
-        total_rows=len(rows),
+    """Store the file as a batch with all its rows, in one transaction (the web upload)."""
+    data = read_notifications(content)
+    batch = import_batch_start(
+        actor=actor, file_name=file_name, content=content, notifications=data
     )
-    insert_rows(
-        ImportRow,
-        [
-            {"batch_id": batch.pk, "line_number": index + 2, "data": row_to_notification(row)}
-            for index, row in enumerate(rows)
-        ],
-    )
+    _store_rows(batch, data, partitions_of(data), only=None)
     return batch
 
 
+def import_batch_start(
+    *,
+    actor: User,
+    file_name: str,
+    content: bytes,
+    notifications: list[dict[str, Any]] | None = None,
+) -> ImportBatch:
+    """Only the batch, without its rows: `import_batch_run(content=...)` stores them, each
+    worker its own partitions (decision 0015). Until then the rows count as not stored.
+    `notifications`: `read_notifications(content)` if the caller has it already."""
+    if notifications is None:
+        notifications = read_notifications(content)
+    return ImportBatch.objects.create(
+        file_name=file_name[:200],
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
+        total_rows=len(notifications),
+        content_sha256=content_hash(content),
+    )
+
+
+def _store_rows(
+    batch: ImportBatch,
+    data: list[dict[str, Any]],
+    partitions: list[int],
+    *,
+    only: Collection[int] | None,
+) -> None:
+    """Store the rows of `data` (of `only` these partitions) that the batch does not have
+    yet. The caller holds the transaction."""
+    stored = ImportRow.objects.filter(batch=batch)
+    if only is not None:
+        stored = stored.filter(partition__in=list(only))
+    present = set(stored.values_list("line_number", flat=True))
+    insert_rows(
+        ImportRow,
+        [
+            {
+                "batch_id": batch.pk,
+                "line_number": index + 2,
+                "partition": partition,
+                "data": notification,
+            }
+            for index, (notification, partition) in enumerate(zip(data, partitions, strict=True))
+            if (only is None or partition in only) and index + 2 not in present
+        ],
+    )
+
+
+def partitions_of(notifications: Iterable[dict[str, Any]]) -> list[int]:
+    """The partition of each notification (in the API's JSON shape), in order.
+
+    Rows are linked when they share a BSN or a meldingId; every group of linked rows gets one
+    partition, in turn by first appearance, so the partitions are about equally full. The keys
+    are the values as stored: the validator compares exactly these strings."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    keys = []
+    for notification in notifications:
+        person = notification.get("persoon")
+        bsn = person.get("bsn") if isinstance(person, dict) else None
+        pair = (f"m:{notification.get('meldingId')}", f"b:{bsn}")
+        keys.append(pair)
+        first, second = root(pair[0]), root(pair[1])
+        if first != second:
+            parent[second] = first
+    numbers: dict[str, int] = {}
+    return [
+        numbers.setdefault(root(message_key), len(numbers) % PARTITIONS)
+        for message_key, _bsn_key in keys
+    ]
+
+
 def import_batch_process(
-    *, actor: User, batch: ImportBatch, limit: int = 200, chunk_size: int = CHUNK_SIZE
+    *,
+    actor: User,
+    batch: ImportBatch,
+    limit: int = 200,
+    chunk_size: int = CHUNK_SIZE,
+    partitions: Collection[int] | None = None,
 ) -> int:
     """Process up to `limit` pending rows in chunks of `chunk_size`; returns how many were
-    processed. Each chunk is one transaction: all its rows get their outcome, or none do."""
+    processed. Each chunk is one transaction: all its rows get their outcome, or none do.
+    `partitions`: only the rows of these partitions (a worker of `import_batch_run`)."""
     lookup = OrganisationLookup(preload=True)
+    only = sorted(partitions) if partitions is not None else None
     processed = 0
     while processed < limit:
         done = _process_chunk(
-            actor=actor, batch=batch, size=min(chunk_size, limit - processed), lookup=lookup
+            actor=actor,
+            batch=batch,
+            size=min(chunk_size, limit - processed),
+            lookup=lookup,
+            partitions=only,
         )
-        if done == 0 and not _has_pending(batch):
+        if done == 0 and not _has_pending(batch, only):
             break
         processed += done
-    if not _has_pending(batch):
+    if not _has_pending(batch, None) and _all_stored(batch):
         ImportBatch.objects.filter(pk=batch.pk, finished_at__isnull=True).update(
             finished_at=timezone.now()
         )
     return processed
 
 
-def _has_pending(batch: ImportBatch) -> bool:
-    return ImportRow.objects.filter(batch=batch, status=ImportRowStatus.PENDING).exists()
+def _all_stored(batch: ImportBatch) -> bool:
+    """False while rows of a batch from `import_batch_start` are still to be stored."""
+    return ImportRow.objects.filter(batch=batch).count() >= batch.total_rows
+
+
+def import_batch_run(
+    *,
+    actor: User,
+    batch: ImportBatch,
+    workers: int = 1,
+    chunk_size: int = CHUNK_SIZE,
+    content: bytes | None = None,
+    notifications: list[dict[str, Any]] | None = None,
+    progress: Callable[[ImportBatch], None] | None = None,
+) -> None:
+    """Store what is not stored yet of `content` (the batch's file) and process the whole
+    batch. With `workers` > 1 on PostgreSQL that many processes work side by side, each on its
+    own partitions: first it stores their rows (one transaction), then processes them in
+    chunks (decision 0015). SQLite has one writer at a time, so there everything runs in this
+    process. Raises ImportWorkerFailed if a worker died; what it did not commit stays to be
+    done, and a new run (with the same file) finishes it. `progress` is called after every
+    chunk when one process does the work; `notifications` is `read_notifications(content)` if
+    the caller has it already."""
+    data: list[dict[str, Any]] | None = None
+    partitions: list[int] = []
+    if content is not None:
+        if batch.content_sha256 and batch.content_sha256 != content_hash(content):
+            raise ImportFileError(
+                "Dit is niet hetzelfde bestand als bij het begin van deze import. "
+                "Begin een nieuwe import."
+            )
+        data = notifications if notifications is not None else read_notifications(content)
+        partitions = partitions_of(data)
+    if workers <= 1 or connection.vendor != "postgresql":
+        if data is not None:
+            with transaction.atomic():
+                _store_rows(batch, data, partitions, only=None)
+        while import_batch_process(
+            actor=actor, batch=batch, limit=chunk_size, chunk_size=chunk_size
+        ):
+            if progress is not None:
+                progress(batch)
+        return
+    if connection.in_atomic_block:
+        raise RuntimeError("import_batch_run starts its own transactions")
+    # A forked child must not share the parent's database connection: close them all first,
+    # and every process opens its own. The children read `data` from the forked memory.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    processes = [
+        context.Process(
+            target=_worker,
+            args=(
+                actor.pk,
+                batch.pk,
+                chunk_size,
+                [p for p in range(PARTITIONS) if p % workers == w],
+                data,
+                partitions,
+            ),
+            name=f"import-{batch.pk}-{w}",
+        )
+        for w in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    failed = [p.name for p in processes if p.exitcode != 0]
+    if failed:
+        raise ImportWorkerFailed(failed)
+    # Mark the batch finished (the last worker may have seen the others' rows still pending).
+    import_batch_process(actor=actor, batch=batch, limit=0)
+
+
+class ImportWorkerFailed(Exception):
+    """A worker process of `import_batch_run` ended with an error."""
+
+
+def _worker(
+    actor_id: int,
+    batch_id: int,
+    chunk_size: int,
+    mine: list[int],
+    data: list[dict[str, Any]] | None,
+    partitions: list[int],
+) -> None:
+    _end_with_parent()
+    try:
+        actor = User.objects.select_related("organisation").get(pk=actor_id)
+        batch = ImportBatch.objects.get(pk=batch_id)
+        if data is not None:
+            with transaction.atomic():
+                _store_rows(batch, data, partitions, only=set(mine))
+        while import_batch_process(
+            actor=actor, batch=batch, limit=chunk_size * 100, chunk_size=chunk_size, partitions=mine
+        ):
+            pass
+    finally:
+        connections.close_all()
+
+
+def _end_with_parent() -> None:
+    """Linux: this worker gets SIGKILL when the process that started it dies, as a single
+    process would have died with it (a killed import leaves no workers running on)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker finishes its partitions alone
+        return
+    if os.getppid() == 1:  # the parent died before the line above ran
+        os._exit(1)
+
+
+def _has_pending(batch: ImportBatch, partitions: list[int] | None) -> bool:
+    rows = ImportRow.objects.filter(batch=batch, status=ImportRowStatus.PENDING)
+    if partitions is not None:
+        rows = rows.filter(partition__in=partitions)
+    return rows.exists()
 
 
 @transaction.atomic
 def _process_chunk(
-    *, actor: User, batch: ImportBatch, size: int, lookup: OrganisationLookup
+    *,
+    actor: User,
+    batch: ImportBatch,
+    size: int,
+    lookup: OrganisationLookup,
+    partitions: list[int] | None,
 ) -> int:
-    # Locked: a second process on the same batch waits here, and PostgreSQL then checks the
+    # Locked: a second process on the same rows waits here, and PostgreSQL then checks the
     # status again, so it skips what the first one did.
+    pending = ImportRow.objects.filter(batch=batch, status=ImportRowStatus.PENDING)
+    if partitions is not None:
+        pending = pending.filter(partition__in=partitions)
     rows = list(
-        ImportRow.objects.select_for_update()
-        .filter(batch=batch, status=ImportRowStatus.PENDING)
-        .order_by("line_number")
-        .only("pk", "data")[:size]
+        pending.select_for_update().order_by("line_number").values_list("pk", "data")[:size]
     )
     if not rows:
         return 0
     today = timezone.localdate()
     outcomes: dict[int, IngestResult] = {}
     valid: list[tuple[int, ValidNotification]] = []
-    for row in rows:
+    for pk, data in rows:
         try:
-            valid.append(
-                (row.pk, validate_notification(row.data, today=today, organisations=lookup))
-            )
+            valid.append((pk, validate_notification(data, today=today, organisations=lookup)))
         except InvalidNotification as exc:
-            outcomes[row.pk] = IngestResult(
+            outcomes[pk] = IngestResult(
                 ImportRowStatus.REJECTED, None, [e.as_dict() for e in exc.errors]
             )
     results = notifications_ingest_bulk(
@@ -182,6 +409,14 @@ def _store_outcomes(outcomes: dict[int, IngestResult]) -> None:
     table = connection.ops.quote_name(ImportRow._meta.db_table)
     with connection.cursor() as cursor:
         for status, pairs in by_status.items():
+            if connection.vendor == "postgresql":  # two arrays: two parameters, not 2,000
+                cursor.execute(
+                    f"UPDATE {table} SET status = %s, trajectory_id = v.trajectory_id "  # noqa: S608  # nosec B608  # quoted table name
+                    "FROM unnest(%s::bigint[], %s::bigint[]) AS v(row_id, trajectory_id) "
+                    "WHERE id = v.row_id",
+                    [status, [pk for pk, _t in pairs], [t for _pk, t in pairs]],
+                )
+                continue
             values = ", ".join(["(%s, %s)"] * len(pairs))
             cursor.execute(
                 f"WITH v(row_id, trajectory_id) AS (VALUES {values}) "  # noqa: S608  # nosec B608  # placeholders only; quoted table name
@@ -209,5 +444,9 @@ def import_summary(batch: ImportBatch) -> dict[str, int]:
     for item in ImportRow.objects.filter(batch=batch).values("status").annotate(n=Count("id")):
         counts[item["status"]] = item["n"]
     counts["total"] = batch.total_rows
-    counts["done"] = batch.total_rows - counts[ImportRowStatus.PENDING]
+    # Rows not stored yet (a run that stores per worker) count as waiting, not as done.
+    counts["done"] = sum(
+        n for status, n in counts.items() if status not in (ImportRowStatus.PENDING, "total")
+    )
+    counts[ImportRowStatus.PENDING] = batch.total_rows - counts["done"]
     return counts

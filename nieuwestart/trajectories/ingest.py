@@ -93,7 +93,7 @@ def _ingest(
     results: list[IngestResult | None] = [None] * len(notifications)
     known = dict(
         DetentionNotification.objects.filter(
-            message_id__in={n.message_id for n in notifications}
+            message_id__any_of=list({n.message_id for n in notifications})
         ).values_list("message_id", "trajectory_id")
     )
     new: list[int] = []
@@ -103,10 +103,13 @@ def _ingest(
         else:
             new.append(index)
 
-    fast = _set_based(notifications, new) if bulk else []
+    fast, known_people = _set_based(notifications, new) if bulk else ([], {})
     if fast:
         created = _start_many(
-            actor=actor, notifications=[notifications[i] for i in fast], channel=channel
+            actor=actor,
+            notifications=[notifications[i] for i in fast],
+            known_people=known_people,
+            channel=channel,
         )
         for index, trajectory_id in zip(fast, created, strict=True):
             results[index] = IngestResult(ACCEPTED, trajectory_id)
@@ -118,8 +121,11 @@ def _ingest(
     return [r for r in results if r is not None]
 
 
-def _set_based(notifications: Sequence[ValidNotification], new: list[int]) -> list[int]:
-    """Indexes of the new notifications that may be written set-based (see the docstring)."""
+def _set_based(
+    notifications: Sequence[ValidNotification], new: list[int]
+) -> tuple[list[int], dict[str, int]]:
+    """Indexes of the new notifications that may be written set-based (see the docstring),
+    and the people among them who are known already (BSN to id)."""
     ids = Counter(notifications[i].message_id for i in new)
     bsns = Counter(notifications[i].person.bsn for i in new)
     starts = [
@@ -131,17 +137,19 @@ def _set_based(notifications: Sequence[ValidNotification], new: list[int]) -> li
     ]
     # Only a person who is already known can have an open trajectory.
     known_people = dict(
-        Person.objects.filter(bsn__in=[notifications[i].person.bsn for i in starts]).values_list(
-            "pk", "bsn"
-        )
+        Person.objects.filter(
+            bsn__any_of=[notifications[i].person.bsn for i in starts]
+        ).values_list("bsn", "pk")
     )
-    running = {
-        known_people[person_id]
-        for person_id in Trajectory.objects.filter(person_id__in=list(known_people))
-        .exclude(phase=Phase.CLOSED)
-        .values_list("person_id", flat=True)
-    }
-    return [i for i in starts if notifications[i].person.bsn not in running]
+    running: set[int] = set()
+    if known_people:
+        running = set(
+            Trajectory.objects.filter(person_id__any_of=list(known_people.values()))
+            .exclude(phase=Phase.CLOSED)
+            .values_list("person_id", flat=True)
+        )
+    fast = [i for i in starts if known_people.get(notifications[i].person.bsn) not in running]
+    return fast, known_people
 
 
 def _receive_one(*, actor: User, notification: ValidNotification, channel: str) -> IngestResult:
@@ -163,16 +171,25 @@ def _receive_one(*, actor: User, notification: ValidNotification, channel: str) 
     return IngestResult(DUPLICATE if seen else ACCEPTED, trajectory.pk)
 
 
-def _start_many(*, actor: User, notifications: list[ValidNotification], channel: str) -> list[int]:
+def _start_many(
+    *,
+    actor: User,
+    notifications: list[ValidNotification],
+    known_people: dict[str, int],
+    channel: str,
+) -> list[int]:
     """What `services._start` and `notification_receive` write for each, in one insert per
-    table. Returns the new trajectory ids in the order of `notifications`."""
+    table. `known_people`: BSN to id of the people who were found already. Returns the new
+    trajectory ids in the order of `notifications`."""
     now = timezone.now()
     organisation = actor.organisation
-    existing = dict(
-        Person.objects.select_for_update()
-        .filter(bsn__in=[n.person.bsn for n in notifications])
-        .values_list("bsn", "pk")
-    )
+    existing = {
+        n.person.bsn: known_people[n.person.bsn]
+        for n in notifications
+        if n.person.bsn in known_people
+    }
+    if existing:  # a returning person: held until the end, as `_start`'s update holds them
+        list(Person.objects.select_for_update().filter(pk__any_of=list(existing.values())))
     new_people = [n for n in notifications if n.person.bsn not in existing]
     person_ids = dict(existing)
     person_ids.update(
@@ -365,15 +382,23 @@ def _column(f: models.Field[Any, Any], rows: list[dict[str, Any]], *, postgres: 
         column = [row[f.attname] for row in rows]
     elif isinstance(f, models.UUIDField) and f.default is uuid.uuid4:
         column = _uuid4s(len(rows))
+    elif isinstance(f, models.JSONField):  # a fresh default per row, all equal: encode once
+        return [_json_value(f, f.get_default(), postgres=postgres)] * len(rows)
     elif callable(f.default):
         column = [f.get_default() for _ in rows]
     else:
         column = [f.get_default()] * len(rows)
+    if isinstance(f, models.JSONField):
+        return [_json_value(f, value, postgres=postgres) for value in column]
     if postgres:
-        if isinstance(f, models.JSONField):
-            return [json.dumps(value, cls=f.encoder) for value in column]
         return column
     return [f.get_db_prep_save(value, connection) for value in column]
+
+
+def _json_value(f: models.JSONField[Any], value: Any, *, postgres: bool) -> Any:
+    if postgres:  # COPY takes the JSON text
+        return json.dumps(value, cls=f.encoder)
+    return f.get_db_prep_save(value, connection)
 
 
 def _uuid4s(count: int) -> list[str]:

@@ -19,7 +19,9 @@ class Person(models.Model):
     """The detainee. Matched on BSN; only RvIG test BSNs appear outside production."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    bsn = models.CharField(_("BSN"), max_length=9, unique=True)
+    # Unique through Meta.constraints, not `unique=True`: that would add a second (LIKE) index,
+    # which nothing searches with and every new person pays for (docs/benchmarks.md, ingest).
+    bsn = models.CharField(_("BSN"), max_length=9)
     given_names = models.CharField(_("voornamen"), max_length=200)
     surname_prefix = models.CharField(_("voorvoegsel"), max_length=20, blank=True)
     surname = models.CharField(_("geslachtsnaam"), max_length=200)
@@ -28,6 +30,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("persoon")
         verbose_name_plural = _("personen")
+        constraints = [models.UniqueConstraint(fields=["bsn"], name="person_bsn_unique")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -62,11 +65,14 @@ class JudicialTitle(models.TextChoices):
 class Trajectory(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="trajectories")
+    # No index of its own on prison and return municipality: the (…, phase) indexes below
+    # start with them.
     prison = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("inrichting"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     unit = models.CharField(_("afdeling"), max_length=100, blank=True)
     start_date = models.DateField(_("startdatum"))
@@ -83,6 +89,7 @@ class Trajectory(models.Model):
         verbose_name=_("terugkeergemeente"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     return_municipality_confirmed = models.BooleanField(default=False)
     phase = models.CharField(_("fase"), max_length=16, choices=Phase.choices, default=Phase.INTAKE)
@@ -211,7 +218,10 @@ class EventKind(models.TextChoices):
 class TrajectoryEvent(models.Model):
     """Append-only history of a trajectory: what changed, from what, to what, by whom, why."""
 
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="events")
+    # Indexed by event_trajectory_time, which starts with it.
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=24, choices=EventKind.choices)
     from_value = models.CharField(max_length=200, blank=True)
     to_value = models.CharField(max_length=200, blank=True)
@@ -238,7 +248,7 @@ class NotificationKind(models.TextChoices):
 class DetentionNotification(models.Model):
     """A detention notification from JustID (art. 51c Wjsg), kept for idempotency and audit."""
 
-    message_id = models.CharField(max_length=100, unique=True)
+    message_id = models.CharField(max_length=100)  # unique: Meta.constraints (see Person.bsn)
     kind = models.CharField(max_length=16, choices=NotificationKind.choices)
     trajectory = models.ForeignKey(
         Trajectory, on_delete=models.CASCADE, related_name="notifications"
@@ -249,6 +259,11 @@ class DetentionNotification(models.Model):
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message_id"], name="notification_message_id_unique")
+        ]
+
 
 class ImportBatch(models.Model):
     """A file of detention notifications, processed in chunks: progress shows, a crash resumes."""
@@ -258,6 +273,8 @@ class ImportBatch(models.Model):
     uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
     total_rows = models.PositiveIntegerField(default=0)
+    # The file's SHA-256: a resumed import must be given the same file (decision 0015).
+    content_sha256 = models.CharField(max_length=64, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
 
@@ -269,8 +286,14 @@ class ImportRowStatus(models.TextChoices):
 
 
 class ImportRow(models.Model):
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    # Indexed by import_row_unique, which starts with it.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     line_number = models.PositiveIntegerField()
+    # Rows that share a BSN or a meldingId, directly or through each other, have the same
+    # partition; partitions may be processed side by side (decision 0015).
+    partition = models.PositiveSmallIntegerField(default=0)
     data = models.JSONField()
     status = models.CharField(
         max_length=16, choices=ImportRowStatus.choices, default=ImportRowStatus.PENDING

@@ -12,6 +12,10 @@ reasons per line, people, trajectories, involvements, history events, processing
 trajectory, stored notifications, the row count of every application table, and no
 duplicates. The file mixes new detentions (set-based) with changes, releases, repeats and
 invalid rows (one by one), so both paths are interrupted and redone.
+
+`--processen N` runs both imports with N worker processes (decision 0015). The command is
+killed once rows are done; its workers must die with it (no row may be done after the kill),
+and the rerun, again with N processes, must end in the clean run's state.
 """
 
 from __future__ import annotations
@@ -195,6 +199,7 @@ def snapshot(pg: Cluster, db: str) -> dict[str, object]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=3000)
+    parser.add_argument("--processen", type=int, default=1, help="worker processes")
     args = parser.parse_args()
     started = time.monotonic()
     with cluster() as pg:
@@ -234,6 +239,8 @@ def main() -> int:
                 "beheer",
                 "--blok",
                 str(CHUNK),
+                "--processen",
+                str(args.processen),
             ]
 
             log(NAME, f"clean run of {args.rows} rows")
@@ -250,18 +257,21 @@ def main() -> int:
                 command, cwd=ROOT, env=envs["killed"], stdout=subprocess.PIPE, text=True
             )
             assert process.stdout is not None
-            for line in process.stdout:
-                if line.startswith(f"{CHUNK} van"):  # the first chunk is stored
-                    break
-            time.sleep(0.1)  # into the second chunk
+            done_sql = "SELECT count(*) FROM trajectories_importrow WHERE status <> 'wachtend'"
+            if args.processen == 1:
+                for line in process.stdout:
+                    if line.startswith(f"{CHUNK} van"):  # the first chunk is stored
+                        break
+                time.sleep(0.1)  # into the second chunk
+            else:  # the workers report nothing: watch the database
+                deadline = time.monotonic() + 120
+                while int(pg.psql(done_sql, "killed")) == 0 and time.monotonic() < deadline:
+                    time.sleep(0.02)
             process.send_signal(signal.SIGKILL)
             process.wait()
-            done = int(
-                pg.psql(
-                    "SELECT count(*) FROM trajectories_importrow WHERE status <> 'wachtend'",
-                    "killed",
-                )
-            )
+            done = int(pg.psql(done_sql, "killed"))
+            time.sleep(1.0)  # a worker that outlived the command would go on meanwhile
+            done_later = int(pg.psql(done_sql, "killed"))
             accepted = pg.psql(
                 "SELECT count(*) FROM trajectories_importrow WHERE status = 'geaccepteerd'",
                 "killed",
@@ -275,8 +285,13 @@ def main() -> int:
                 )
             if not 0 < done < args.rows:
                 problems.append(f"the kill did not land halfway ({done} rows done)")
-            if done % CHUNK:
+            if args.processen == 1 and done % CHUNK:
                 problems.append(f"{done} rows done after the kill: not whole chunks of {CHUNK}")
+            if done_later != done:
+                problems.append(
+                    f"rows were still done after the kill ({done} then {done_later}): a worker "
+                    "outlived the command"
+                )
             if accepted != stored:
                 problems.append(
                     f"after the kill {accepted} rows accepted but {stored} notifications stored"
@@ -295,7 +310,8 @@ def main() -> int:
             counts = expected["table counts"]
             assert isinstance(counts, dict)
             summary = (
-                f"SIGKILL after {done} of {args.rows} rows, rerun: final state equals a clean "
+                f"{args.processen} process(es), SIGKILL after {done} of {args.rows} rows, rerun: "
+                "final state equals a clean "
                 f"run ({counts['trajectories_trajectory']} trajectories, "
                 f"{counts['audit_processinglogentry']} log rows, {len(SNAPSHOT) + 1} checks); "
                 f"clean run {clean_seconds:.1f} s, total {time.monotonic() - started:.0f} s"

@@ -27,6 +27,7 @@ from faultlib import postgres_available  # noqa: E402
 # script, arguments: sized to show the fault and stay within a few minutes in CI.
 SCRIPTS = [
     ("kill_import.py", ["--rows", "2000"]),
+    ("kill_import.py", ["--rows", "3000", "--processen", "2"]),
     ("postgres_restart.py", []),
     ("concurrent_edits.py", []),
     ("mail_down.py", []),
@@ -44,7 +45,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize(("script", "arguments"), SCRIPTS, ids=[s for s, _ in SCRIPTS])
+@pytest.mark.parametrize(("script", "arguments"), SCRIPTS, ids=[" ".join([s, *a]) for s, a in SCRIPTS])
 def test_the_application_survives(script: str, arguments: list[str]) -> None:
     result = subprocess.run(
         [sys.executable, str(FAULTS / script), *arguments],

@@ -4,6 +4,9 @@ The same import as the web page (`/import/`, decisions 0007 and 0013): the file 
 batch, then processed in chunks of 1,000 rows, each chunk one transaction. Stopped halfway
 (a crash, a kill, a lost connection)? Run the same command again: it continues the unfinished
 batch of the same file and user where it stopped, so the end state is that of one clean run.
+
+`--processen N` (PostgreSQL) lets N processes work side by side, each storing and processing
+its own part of the file (decision 0015): the outcome of every row is the same as with one.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from nieuwestart.accounts.models import Role, User
 from nieuwestart.trajectories.imports import (
     CHUNK_SIZE,
     ImportFileError,
-    import_batch_create,
-    import_batch_process,
+    ImportWorkerFailed,
+    import_batch_run,
+    import_batch_start,
     import_summary,
+    read_notifications,
 )
 from nieuwestart.trajectories.models import ImportBatch
 
@@ -47,6 +52,12 @@ class Command(BaseCommand):
             help=f"Regels per transactie (standaard {CHUNK_SIZE}).",
         )
         parser.add_argument(
+            "--processen",
+            type=int,
+            default=1,
+            help="Processen naast elkaar (alleen met PostgreSQL; standaard 1).",
+        )
+        parser.add_argument(
             "--nieuw",
             action="store_true",
             help="Altijd een nieuwe batch, ook als er een onafgemaakte batch van dit bestand is.",
@@ -61,6 +72,12 @@ class Command(BaseCommand):
         path: Path = options["bestand"]
         if options["blok"] < 1:
             raise CommandError("--blok moet minstens 1 zijn.")
+        if options["processen"] < 1:
+            raise CommandError("--processen moet minstens 1 zijn.")
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Kan {path} niet lezen: {exc.strerror}.") from exc
         batch = None
         if not options["nieuw"]:
             batch = (
@@ -70,27 +87,39 @@ class Command(BaseCommand):
                 .order_by("-uploaded_at")
                 .first()
             )
-        if batch is not None:
-            self.stdout.write(f"Verder met de onafgemaakte batch {batch.uuid} van {path.name}.")
-        else:
-            try:
-                content = path.read_bytes()
-            except OSError as exc:
-                raise CommandError(f"Kan {path} niet lezen: {exc.strerror}.") from exc
-            try:
-                batch = import_batch_create(actor=user, file_name=path.name, content=content)
-            except ImportFileError as exc:
-                raise CommandError(str(exc)) from exc
-            self.stdout.write(f"Batch {batch.uuid}: {batch.total_rows} regels opgeslagen.")
         started = time.perf_counter()
-        while import_batch_process(
-            actor=user, batch=batch, limit=options["blok"], chunk_size=options["blok"]
-        ):
-            summary = import_summary(batch)
-            self.stdout.write(f"{summary['done']} van {summary['total']} verwerkt", ending="\n")
-            self.stdout.flush()
+        try:
+            notifications = read_notifications(content)
+            if batch is not None:
+                self.stdout.write(f"Verder met de onafgemaakte batch {batch.uuid} van {path.name}.")
+            else:
+                batch = import_batch_start(
+                    actor=user, file_name=path.name, content=content, notifications=notifications
+                )
+                self.stdout.write(f"Batch {batch.uuid}: {batch.total_rows} regels.")
+            import_batch_run(
+                actor=user,
+                batch=batch,
+                workers=options["processen"],
+                chunk_size=options["blok"],
+                content=content,
+                notifications=notifications,
+                progress=self._progress,
+            )
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+        except ImportWorkerFailed as exc:
+            raise CommandError(
+                f"Een proces is gestopt ({exc}). Start hetzelfde commando opnieuw: "
+                "het gaat verder waar het stopte."
+            ) from exc
         summary = import_summary(batch)
         self.stdout.write(
             f"Klaar in {time.perf_counter() - started:.1f} s: {summary['geaccepteerd']} verwerkt, "
             f"{summary['dubbel']} al eerder ontvangen, {summary['afgewezen']} afgewezen."
         )
+
+    def _progress(self, batch: ImportBatch) -> None:
+        summary = import_summary(batch)
+        self.stdout.write(f"{summary['done']} van {summary['total']} verwerkt")
+        self.stdout.flush()
