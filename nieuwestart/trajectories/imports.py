@@ -24,7 +24,8 @@ import io
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, connections, transaction
@@ -62,6 +63,8 @@ MAX_ROWS = 50_000
 CHUNK_SIZE = 1000
 # Partitions per batch (decision 0015): divisible by 1, 2, 3, 4 and 6 workers.
 PARTITIONS = 12
+# First key of the advisory locks on a batch's partitions: (batch id, LOCK_BASE + partition).
+LOCK_BASE = 151_000
 
 
 class ImportFileError(Exception):
@@ -125,7 +128,7 @@ def import_batch_create(*, actor: User, file_name: str, content: bytes) -> Impor
     batch = import_batch_start(
         actor=actor, file_name=file_name, content=content, notifications=data
     )
-    _store_rows(batch, data, partitions_of(data), only=None)
+    _store_rows(batch, data, partitions_of(data))
     return batch
 
 
@@ -150,19 +153,8 @@ def import_batch_start(
     )
 
 
-def _store_rows(
-    batch: ImportBatch,
-    data: list[dict[str, Any]],
-    partitions: list[int],
-    *,
-    only: Collection[int] | None,
-) -> None:
-    """Store the rows of `data` (of `only` these partitions) that the batch does not have
-    yet. The caller holds the transaction."""
-    stored = ImportRow.objects.filter(batch=batch)
-    if only is not None:
-        stored = stored.filter(partition__in=list(only))
-    present = set(stored.values_list("line_number", flat=True))
+def _store_rows(batch: ImportBatch, data: list[dict[str, Any]], partitions: list[int]) -> None:
+    """Every row of a new batch, waiting to be processed (the web upload)."""
     insert_rows(
         ImportRow,
         [
@@ -173,7 +165,6 @@ def _store_rows(
                 "data": notification,
             }
             for index, (notification, partition) in enumerate(zip(data, partitions, strict=True))
-            if (only is None or partition in only) and index + 2 not in present
         ],
     )
 
@@ -234,10 +225,7 @@ def import_batch_process(
         if done == 0 and not _has_pending(batch, only):
             break
         processed += done
-    if not _has_pending(batch, None) and _all_stored(batch):
-        ImportBatch.objects.filter(pk=batch.pk, finished_at__isnull=True).update(
-            finished_at=timezone.now()
-        )
+    _finish_if_done(batch)
     return processed
 
 
@@ -256,14 +244,18 @@ def import_batch_run(
     notifications: list[dict[str, Any]] | None = None,
     progress: Callable[[ImportBatch], None] | None = None,
 ) -> None:
-    """Store what is not stored yet of `content` (the batch's file) and process the whole
-    batch. With `workers` > 1 on PostgreSQL that many processes work side by side, each on its
-    own partitions: first it stores their rows (one transaction), then processes them in
-    chunks (decision 0015). SQLite has one writer at a time, so there everything runs in this
-    process. Raises ImportWorkerFailed if a worker died; what it did not commit stays to be
-    done, and a new run (with the same file) finishes it. `progress` is called after every
-    chunk when one process does the work; `notifications` is `read_notifications(content)` if
-    the caller has it already."""
+    """Process the whole batch: its stored rows that wait, and, given `content` (the batch's
+    file), every line of it that is not stored yet.
+
+    A line that is not stored yet is stored together with its outcome, in the transaction of
+    its chunk, so a stored line is a processed line and a crash loses only the chunk in
+    progress (decision 0015). With `workers` > 1 on PostgreSQL that many processes work side
+    by side, each on its own partitions, each partition held by one process at a time; SQLite
+    has one writer at a time, so there everything runs in this process.
+
+    Raises ImportWorkerFailed if a worker died; a new run with the same file finishes the
+    batch. `progress` is called after every chunk when one process does the work;
+    `notifications` is `read_notifications(content)` if the caller has it already."""
     data: list[dict[str, Any]] | None = None
     partitions: list[int] = []
     if content is not None:
@@ -275,14 +267,15 @@ def import_batch_run(
         data = notifications if notifications is not None else read_notifications(content)
         partitions = partitions_of(data)
     if workers <= 1 or connection.vendor != "postgresql":
-        if data is not None:
-            with transaction.atomic():
-                _store_rows(batch, data, partitions, only=None)
-        while import_batch_process(
-            actor=actor, batch=batch, limit=chunk_size, chunk_size=chunk_size
-        ):
-            if progress is not None:
-                progress(batch)
+        _run_partitions(
+            actor=actor,
+            batch=batch,
+            chunk_size=chunk_size,
+            mine=list(range(PARTITIONS)),
+            data=data,
+            partitions=partitions,
+            progress=progress,
+        )
         return
     if connection.in_atomic_block:
         raise RuntimeError("import_batch_run starts its own transactions")
@@ -312,8 +305,7 @@ def import_batch_run(
     failed = [p.name for p in processes if p.exitcode != 0]
     if failed:
         raise ImportWorkerFailed(failed)
-    # Mark the batch finished (the last worker may have seen the others' rows still pending).
-    import_batch_process(actor=actor, batch=batch, limit=0)
+    _finish_if_done(batch)  # the last worker may have seen the others' rows still waiting
 
 
 class ImportWorkerFailed(Exception):
@@ -330,17 +322,132 @@ def _worker(
 ) -> None:
     _end_with_parent()
     try:
-        actor = User.objects.select_related("organisation").get(pk=actor_id)
-        batch = ImportBatch.objects.get(pk=batch_id)
-        if data is not None:
-            with transaction.atomic():
-                _store_rows(batch, data, partitions, only=set(mine))
-        while import_batch_process(
-            actor=actor, batch=batch, limit=chunk_size * 100, chunk_size=chunk_size, partitions=mine
-        ):
-            pass
+        _run_partitions(
+            actor=User.objects.select_related("organisation").get(pk=actor_id),
+            batch=ImportBatch.objects.get(pk=batch_id),
+            chunk_size=chunk_size,
+            mine=mine,
+            data=data,
+            partitions=partitions,
+            progress=None,
+        )
     finally:
         connections.close_all()
+
+
+def _run_partitions(
+    *,
+    actor: User,
+    batch: ImportBatch,
+    chunk_size: int,
+    mine: list[int],
+    data: list[dict[str, Any]] | None,
+    partitions: list[int],
+    progress: Callable[[ImportBatch], None] | None,
+) -> None:
+    with _partitions_held(batch, mine):
+        every = len(mine) == PARTITIONS
+        # Rows stored at upload (the web import) that still wait.
+        while import_batch_process(
+            actor=actor,
+            batch=batch,
+            limit=chunk_size,
+            chunk_size=chunk_size,
+            partitions=None if every else mine,
+        ):
+            if progress is not None:
+                progress(batch)
+        if data is not None:
+            stored = ImportRow.objects.filter(batch=batch)
+            if not every:
+                stored = stored.filter(partition__in=mine)
+            present = set(stored.values_list("line_number", flat=True))
+            wanted = set(mine)
+            todo = [
+                (index + 2, partition, notification)
+                for index, (notification, partition) in enumerate(
+                    zip(data, partitions, strict=True)
+                )
+                if partition in wanted and index + 2 not in present
+            ]
+            lookup = OrganisationLookup(preload=True)
+            for start in range(0, len(todo), chunk_size):
+                _process_lines(
+                    actor=actor, batch=batch, lines=todo[start : start + chunk_size], lookup=lookup
+                )
+                if progress is not None:
+                    progress(batch)
+    _finish_if_done(batch)
+
+
+@contextmanager
+def _partitions_held(batch: ImportBatch, mine: list[int]) -> Iterator[None]:
+    """PostgreSQL: one process at a time per partition of a batch (a session advisory lock
+    per partition, taken in order, so two runs cannot deadlock). A second run waits, then
+    finds the lines stored and skips them. SQLite has one writer at a time anyway."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    keys = [(batch.pk, LOCK_BASE + p) for p in sorted(mine)]
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for key in reversed(keys):
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
+@transaction.atomic
+def _process_lines(
+    *,
+    actor: User,
+    batch: ImportBatch,
+    lines: list[tuple[int, int, dict[str, Any]]],
+    lookup: OrganisationLookup,
+) -> None:
+    """Validate and ingest lines of the file that are not stored yet, then store each with
+    its outcome: one transaction for the chunk and its rows."""
+    today = timezone.localdate()
+    outcomes: list[IngestResult | None] = [None] * len(lines)
+    valid: list[tuple[int, ValidNotification]] = []
+    for index, (_line, _partition, data) in enumerate(lines):
+        try:
+            valid.append((index, validate_notification(data, today=today, organisations=lookup)))
+        except InvalidNotification as exc:
+            outcomes[index] = IngestResult(
+                ImportRowStatus.REJECTED, None, [e.as_dict() for e in exc.errors]
+            )
+    results = notifications_ingest_bulk(
+        actor=actor, notifications=[n for _, n in valid], channel=Channel.SYSTEM
+    )
+    for (index, _n), result in zip(valid, results, strict=True):
+        outcomes[index] = result
+    insert_rows(
+        ImportRow,
+        [
+            {
+                "batch_id": batch.pk,
+                "line_number": line,
+                "partition": partition,
+                "data": data,
+                "status": str(outcome.status),
+                "errors": outcome.errors,
+                "trajectory_id": outcome.trajectory_id,
+            }
+            for (line, partition, data), outcome in zip(lines, outcomes, strict=True)
+            if outcome is not None
+        ],
+    )
+
+
+def _finish_if_done(batch: ImportBatch) -> None:
+    if not _has_pending(batch, None) and _all_stored(batch):
+        ImportBatch.objects.filter(pk=batch.pk, finished_at__isnull=True).update(
+            finished_at=timezone.now()
+        )
 
 
 def _end_with_parent() -> None:

@@ -397,6 +397,8 @@ def _column(f: models.Field[Any, Any], rows: list[dict[str, Any]], *, postgres: 
 
 def _json_value(f: models.JSONField[Any], value: Any, *, postgres: bool) -> Any:
     if postgres:  # COPY takes the JSON text
+        if isinstance(value, list) and not value:  # most rows' errors
+            return "[]"
         return json.dumps(value, cls=f.encoder)
     return f.get_db_prep_save(value, connection)
 
