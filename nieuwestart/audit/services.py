@@ -22,6 +22,7 @@ from nieuwestart.audit.models import (
     ProcessingLogEntry,
     Result,
 )
+from nieuwestart.audit.selectors import LOG_PURGE_TERM_TABLE
 
 # The scheduler, as it appears in the log when it processes data itself (retention).
 SCHEDULER_USERNAME = "systeem:planner"
@@ -29,6 +30,8 @@ SCHEDULER_DISPLAY = "Planner (automatische taak)"
 PURGE_PURPOSE = "bewaartermijn verstreken"
 # The database refuses to let the purge remove a row younger than this (migrations 0003, 0004).
 PURGE_MINIMUM_AGE_DAYS = 365
+# The shortest log term the term table of migration 0005 accepts (and retention.E002).
+LOG_TERM_MINIMUM_MONTHS = 12
 
 
 def _entry(
@@ -159,9 +162,11 @@ def log_entries_purge(
     legal hold stay; the oldest go first. The database lets a row go only through its gate, and
     never a row younger than `PURGE_MINIMUM_AGE_DAYS`; an ordinary DELETE is refused as before.
 
-    - PostgreSQL: the `SECURITY DEFINER` function `audit_log_purge` (migration 0004) selects and
-      deletes the rows itself and opens the gate only while it runs. The application role needs
-      only EXECUTE on it, no DELETE on the log (docs/deployment.md, "Database roles").
+    - PostgreSQL: the `SECURITY DEFINER` function `audit_log_purge` (migrations 0004 and 0005)
+      selects and deletes the rows itself and opens the gate only while it runs. It refuses a
+      cut-off inside the term in the owner's table `audit_log_purge_term`
+      (`selectors.log_purge_term`): callers pass at most that term's limit. The application role
+      needs only EXECUTE on it, no DELETE on the log (docs/deployment.md, "Database roles").
     - SQLite: a `LogPurgePermit` row opens the gate inside this transaction (migration 0003).
 
     The purge logs itself, in the same transaction.
@@ -186,6 +191,33 @@ def log_entries_purge(
         detail=f"{removed} verwerkingen van voor {before:%Y-%m-%d} verwijderd",
     )
     return removed
+
+
+class LogPurgeTermError(Exception):
+    """The database term cannot be set here (SQLite, or a role that is not the owner)."""
+
+
+@transaction.atomic
+def log_purge_term_set(*, months: int) -> None:
+    """Set the processing log's term that `audit_log_purge` enforces (PostgreSQL, migration 0005).
+
+    Only the owner role may write the term table; as the application role the database refuses
+    (docs/deployment.md, "Database roles"). The table records when and by which database role.
+    """
+    if connection.vendor != "postgresql":
+        raise LogPurgeTermError("SQLite kent geen databasetermijn voor het verwerkingenlog.")
+    if months < LOG_TERM_MINIMUM_MONTHS:
+        raise LogPurgeTermError("De termijn van het verwerkingenlog is minstens 12 maanden.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {LOG_PURGE_TERM_TABLE} SET months = %s",  # noqa: S608  # nosec B608  # a constant
+            [months],
+        )
+        if cursor.rowcount == 0:
+            cursor.execute(
+                f"INSERT INTO {LOG_PURGE_TERM_TABLE} (months) VALUES (%s)",  # noqa: S608  # nosec B608  # a constant
+                [months],
+            )
 
 
 def _purge_through_permit(

@@ -191,6 +191,18 @@ IMPORT_BASIS = _(
     "uitkomst en de foutcodes blijven. Te bevestigen door de privacy officer / FG."
 )
 
+# Import batches that were never finished (the upload stopped and nobody continued it): the same
+# term, counted from the batch's last visible activity (`import_batches.import_batch_last_activity`).
+# Their pending rows are closed as rejected with the code `nooit_verwerkt`, then every row is
+# emptied as above, and the batch counts as finished.
+IMPORT_ABANDONED_CATEGORY = "onvoltooide-imports"
+IMPORT_ABANDONED_BASIS = _(
+    "Als bij importbestanden. Een import die niet is afgemaakt, houdt de gegevens anders voor "
+    "altijd vast. Regels die nooit zijn verwerkt, worden afgesloten als 'nooit verwerkt'; "
+    "daarna worden de gegevens gewist. Een import waaraan de laatste tijd is gewerkt, blijft "
+    "staan. Te bevestigen door de privacy officer / FG."
+)
+
 
 class RetentionConfigError(ValueError):
     """The override in NIEUWESTART_BEWAARTERMIJNEN cannot be read."""

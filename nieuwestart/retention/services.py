@@ -18,11 +18,15 @@ Rules:
 - Import batches have their own term in days after the batch was finished
   (`import_batches`): their rows are emptied with the same report, notice period, legal-hold
   exception, `RetentionItem` mark and processing-log entry, one batch per transaction.
-  Unfinished batches are never touched.
+  An unfinished batch whose last activity is older than that term is abandoned: the same way,
+  its pending rows are closed as never processed and its rows emptied (category
+  `onvoltooide-imports`). One with recent activity is never touched.
 - The processing log has its own term, counted per entry; old entries go through
   `audit.services.log_entries_purge` (the only gate through the append-only trigger), up to the
   cut-off an earlier report announced at least the notice period before. Entries about a
-  trajectory on legal hold stay.
+  trajectory on legal hold stay. On PostgreSQL the database holds the term too (owner-only,
+  audit migration 0005) and refuses a later cut-off; when that term is the longer one, the run
+  purges only as far as the database allows and says so.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from django.utils.translation import gettext as _
 from nieuwestart.access.policy import Category
 from nieuwestart.accounts.models import User
 from nieuwestart.audit.models import Action, Channel, ProcessingLogEntry
+from nieuwestart.audit.selectors import log_purge_term
 from nieuwestart.audit.services import (
     PURGE_PURPOSE,
     log_entries_purge,
@@ -52,6 +57,7 @@ from nieuwestart.audit.services import (
 from nieuwestart.indicators.snapshot import snapshots_drop
 from nieuwestart.retention.categories import (
     HANDLED,
+    IMPORT_ABANDONED_CATEGORY,
     IMPORT_CATEGORY,
     LOG_BASIS,
     RetentionAction,
@@ -60,9 +66,13 @@ from nieuwestart.retention.categories import (
     rules_from,
 )
 from nieuwestart.retention.import_batches import (
+    import_batch_close,
+    import_batch_is_abandoned,
+    import_batch_lines_open,
+    import_batches_abandoned,
     import_batches_due,
-    import_batches_unfinished,
     import_rows_empty,
+    import_rows_pending_lock,
     import_term_days,
 )
 from nieuwestart.retention.models import (
@@ -338,7 +348,8 @@ def _import_retention(run: _Run) -> None:
     due = import_batches_due(today=today, days=days)
     done = set(
         RetentionItem.objects.filter(
-            category=IMPORT_CATEGORY,
+            # An abandoned batch, once closed, is finished too: it was emptied then.
+            category__in=[IMPORT_CATEGORY, IMPORT_ABANDONED_CATEGORY],
             action=RetentionAction.ANONYMISE,
             status=ItemStatus.DONE,
             trajectory_uuid__in=[uuid for _pk, uuid, _at in due],
@@ -370,14 +381,130 @@ def _import_retention(run: _Run) -> None:
             f"importbestand {uuid} {IMPORT_CATEGORY} {item.action}: termijn verstreken op "
             f"{item.due_on:%Y-%m-%d}, uit te voeren vanaf {timezone.localdate(ready_at):%Y-%m-%d}"
         )
-    unfinished = import_batches_unfinished(
-        before=run.now - dt.timedelta(days=days),
-    )
-    if unfinished:
-        run.out(
-            f"{IMPORT_CATEGORY}: {unfinished} onvoltooide importbestanden ouder dan {days} dagen; "
-            "die blijven staan tot de import is afgemaakt"
+    _abandoned_retention(run, days)
+
+
+def _abandoned_retention(run: _Run, days: int) -> None:
+    """Report, and with `apply` close and empty, unfinished batches with no activity for the
+    import term. A batch is announced when its upload and its visible activity (notifications
+    stored from it) are older than the term. The item remembers how many rows were pending then
+    (`rows`); it is carried out once the announcement is the term old (at least the notice
+    period) and that number is unchanged. If it changed, or the batch was finished or worked on
+    since, the announcement is withdrawn and a new one starts the wait again."""
+    today = timezone.localdate(run.now)
+    counts = run.counts[IMPORT_ABANDONED_CATEGORY]
+    abandoned = {batch.uuid: batch for batch in import_batches_abandoned(today=today, days=days)}
+    for item in RetentionItem.objects.filter(
+        category=IMPORT_ABANDONED_CATEGORY, status=ItemStatus.PROPOSED
+    ):
+        batch = abandoned.get(item.trajectory_uuid)
+        if batch is None or batch.pending != item.rows:
+            # Only while still proposed: another host may have just carried it out.
+            RetentionItem.objects.filter(pk=item.pk, status=ItemStatus.PROPOSED).delete()
+            run.out(
+                f"importbestand {item.trajectory_uuid} {IMPORT_ABANDONED_CATEGORY}: er is aan "
+                "gewerkt sinds de aankondiging; aankondiging ingetrokken"
+            )
+    for batch in abandoned.values():
+        last_on = timezone.localdate(batch.last_activity)
+        item, _created = RetentionItem.objects.get_or_create(
+            trajectory_uuid=batch.uuid,
+            category=IMPORT_ABANDONED_CATEGORY,
+            action=RetentionAction.ANONYMISE,
+            defaults={
+                "closed_on": last_on,
+                "due_on": last_on + dt.timedelta(days=days),
+                "first_report": run.report,
+                "first_reported_at": run.now,
+                "rows": batch.pending,
+            },
         )
+        if item.status == ItemStatus.DONE:
+            continue  # closed by another host a moment ago
+        counts.proposed += 1
+        # The pending rows only ever go down, so an unchanged count since the announcement means
+        # nobody processed a line since. Waiting the whole term (not only the notice period)
+        # makes that "no activity within the term", also for chunks that leave no timestamp.
+        ready_at = item.first_reported_at + max(run.notice, dt.timedelta(days=days))
+        if run.apply and ready_at <= run.now:
+            _apply_abandoned_batch(run, batch.pk, item, days)
+            continue
+        if run.apply:
+            counts.waiting += 1
+        run.out(
+            f"importbestand {batch.uuid} {IMPORT_ABANDONED_CATEGORY} {item.action}: niet "
+            f"afgemaakt, laatste activiteit op {last_on:%Y-%m-%d}, termijn verstreken op "
+            f"{item.due_on:%Y-%m-%d}, uit te voeren vanaf {timezone.localdate(ready_at):%Y-%m-%d} "
+            f"({item.rows} regels nooit verwerkt)"
+        )
+
+
+def _apply_abandoned_batch(run: _Run, pk: int, item: RetentionItem, days: int) -> None:
+    """Close and empty one abandoned batch in one transaction with its log entry. Checked again
+    under lock: still unfinished, still no recent activity, the same pending rows as announced,
+    and none of them being processed right now. A failure rolls back this batch only."""
+    counts = run.counts[IMPORT_ABANDONED_CATEGORY]
+    uuid = item.trajectory_uuid
+    try:
+        with transaction.atomic():
+            queryset = ImportBatch.objects.filter(pk=pk)
+            if connection.features.has_select_for_update_skip_locked:
+                queryset = queryset.select_for_update(skip_locked=True)
+            batch = queryset.first()
+            if batch is None:
+                return  # another host holds it now: that run does the work
+            locked = RetentionItem.objects.select_for_update().filter(pk=item.pk).first()
+            if locked is None or locked.status == ItemStatus.DONE:
+                return  # withdrawn or carried out by another host a moment ago
+            pending = import_rows_pending_lock(batch=batch)
+            if pending is None:
+                counts.waiting += 1
+                run.out(f"importbestand {uuid}: wordt nu verwerkt; blijft staan")
+                return
+            today = timezone.localdate(run.now)
+            if import_batch_lines_open(batch) != locked.rows or not import_batch_is_abandoned(
+                batch=batch, today=today, days=days
+            ):
+                locked.delete()
+                run.out(
+                    f"importbestand {uuid} {IMPORT_ABANDONED_CATEGORY}: er is aan gewerkt sinds "
+                    "de aankondiging; aankondiging ingetrokken"
+                )
+                return
+            held = set(
+                LegalHold.objects.filter(
+                    lifted_at__isnull=True, trajectory__isnull=False
+                ).values_list("trajectory_id", flat=True)
+            )
+            never, emptied, kept = import_batch_close(
+                batch=batch, pending=pending, keep_trajectories=held, now=run.now
+            )
+            log_scheduler_processing(
+                action=Action.DELETE,
+                categories=sorted([Category.IDENTITY, Category.DETENTION]),
+                purpose=PURGE_PURPOSE,
+                detail=f"{locked.action} {IMPORT_ABANDONED_CATEGORY}: importbestand {uuid}, "
+                f"{never} regels nooit verwerkt, {emptied} regels geleegd"
+                + (f", {kept} regels bewaard wegens bewaarplicht" if kept else ""),
+            )
+            locked.status = ItemStatus.DONE
+            locked.done_at = run.now
+            locked.done_report = run.report
+            locked.rows = emptied
+            locked.save(update_fields=["status", "done_at", "done_report", "rows"])
+    except Exception as error:
+        run.report.errors.append({"importbestand": str(uuid), "fout": type(error).__name__})
+        run.out(f"importbestand {uuid}: niet gelukt ({type(error).__name__}), niets veranderd")
+        return
+    counts.done += 1
+    counts.rows += emptied
+    if kept:
+        counts.held += 1
+    run.out(
+        f"importbestand {uuid} {IMPORT_ABANDONED_CATEGORY} {item.action}: uitgevoerd "
+        f"({never} regels nooit verwerkt, {emptied} regels geleegd"
+        + (f", {kept} bewaard wegens bewaarplicht)" if kept else ")")
+    )
 
 
 def _apply_import_batch(run: _Run, pk: int, item: RetentionItem) -> None:
@@ -467,6 +594,13 @@ def _log_retention(run: _Run) -> None:
         f"verwerkingenlog: {run.report.log_due} verwerkingen van voor {cutoff:%Y-%m-%d} "
         f"voorbij de termijn van {settings.RETENTION_LOG_MONTHS} maanden"
     )
+    database = log_purge_term()
+    if database is not None and database.months != settings.RETENTION_LOG_MONTHS:
+        run.out(
+            f"verwerkingenlog: de database houdt een termijn van {database.months} maanden aan, "
+            f"ingesteld is {settings.RETENTION_LOG_MONTHS}; de langste van de twee geldt "
+            "(gelijkzetten: manage.py retention_log_term --sync, als eigenaar van de database)"
+        )
     if not run.apply:
         return
     announced = (
@@ -483,6 +617,10 @@ def _log_retention(run: _Run) -> None:
         )
         return
     before = min(announced, cutoff)
+    if database is not None and database.limit < before:
+        # The owner's term is longer than the configured one: the purge function would refuse
+        # this cut-off, so go only as far as the database allows.
+        before = database.limit
     removed = 0
     while True:
         with transaction.atomic():
@@ -524,6 +662,10 @@ def retention_run(
                     for code, rule in rules.items()
                 },
                 IMPORT_CATEGORY: {"dagen": import_term_days(), "actie": RetentionAction.ANONYMISE},
+                IMPORT_ABANDONED_CATEGORY: {
+                    "dagen": import_term_days(),
+                    "actie": RetentionAction.ANONYMISE,
+                },
                 "verwerkingenlog": {"maanden": settings.RETENTION_LOG_MONTHS},
             },
         ),
@@ -538,6 +680,7 @@ def retention_run(
         counts={
             **{code: _Counts(rule.action) for code, rule in rules.items()},
             IMPORT_CATEGORY: _Counts(RetentionAction.ANONYMISE),
+            IMPORT_ABANDONED_CATEGORY: _Counts(RetentionAction.ANONYMISE),
         },
     )
     shortest = min(rule.months for rule in rules.values())

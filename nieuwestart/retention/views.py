@@ -21,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nieuwestart.access.trajectories import access_processing_log
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.audit.models import Channel
-from nieuwestart.retention.categories import IMPORT_BASIS, LOG_BASIS
+from nieuwestart.audit.selectors import log_purge_term
+from nieuwestart.retention.categories import IMPORT_ABANDONED_BASIS, IMPORT_BASIS, LOG_BASIS
 from nieuwestart.retention.forms import HoldForm
 from nieuwestart.retention.import_batches import import_term_days
 from nieuwestart.retention.models import LegalHold
@@ -77,6 +78,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "log_basis": LOG_BASIS,
             "import_days": import_term_days(),
             "import_basis": IMPORT_BASIS,
+            "import_abandoned_basis": IMPORT_ABANDONED_BASIS,
+            # PostgreSQL: the owner's term the purge function enforces (audit migration 0005).
+            "log_database_months": getattr(log_purge_term(), "months", None),
             "notice_days": settings.RETENTION_NOTICE_DAYS,
             "reports": latest_reports(),
             "pending": pending_items(),

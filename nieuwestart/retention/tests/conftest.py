@@ -8,6 +8,7 @@ closed; the "held" one closed with Jan but is on legal hold.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,3 +43,26 @@ def world(
     with at("2028-06-01"):
         legal_hold_place(actor=priya, trajectory=held, reason="klacht", reference="NO-2028-17")
     return World(jan=jan, recent=recent, open=still_open, held=held)
+
+
+@pytest.fixture
+def short_log_term() -> Iterator[None]:
+    """On PostgreSQL, the database's log term (audit migration 0005) at its minimum of 12 months.
+
+    The tests date log entries in 2023 and run in 2029, but the database counts its term from
+    its own clock: with the default 60 months it would refuse their cut-offs. Restored after
+    the test (the table is not rolled back by a transactional test, nor flushed).
+    """
+    from django.db import connection
+
+    from nieuwestart.audit.selectors import log_purge_term
+    from nieuwestart.audit.services import log_purge_term_set
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    before = log_purge_term()
+    log_purge_term_set(months=12)
+    yield
+    if log_purge_term() is not None:  # a test may have migrated the table away and back
+        log_purge_term_set(months=before.months if before is not None else 60)

@@ -1,21 +1,25 @@
 """The processing log stays append-only for everyone, except the retention run removing entries
 past the log's term, after announcing them; entries about a trajectory on legal hold stay.
-On SQLite and PostgreSQL."""
+On PostgreSQL the purge function also refuses a cut-off inside the term the database owner set
+(audit migration 0005). On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from nieuwestart.audit.models import ImmutableLogError, LogPurgePermit, ProcessingLogEntry
-from nieuwestart.audit.services import log_entries_purge
+from nieuwestart.audit.selectors import log_purge_term
+from nieuwestart.audit.services import log_entries_purge, log_purge_term_set
 from nieuwestart.retention.services import legal_hold_place, retention_run
 from nieuwestart.retention.tests.conftest import APPLY_AT, DRY_RUN_AT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("short_log_term")]
 
 TABLE = ProcessingLogEntry._meta.db_table
 OLD = dt.datetime(2023, 3, 1, 12, 0, tzinfo=dt.UTC)  # past 60 months in February 2029
@@ -35,6 +39,12 @@ def _entry(when: dt.datetime, trajectory: Any = None, purpose: str = "test") -> 
     )
     entry.save()
     return entry
+
+
+def _database_term(months: int) -> None:
+    """PostgreSQL: set the owner's term (the test's role owns everything); SQLite: no such term."""
+    if connection.vendor == "postgresql":
+        log_purge_term_set(months=months)
 
 
 def _raw_delete(pk: int) -> None:
@@ -114,6 +124,7 @@ def test_the_audit_migration_0003_is_reversible(transactional_db: Any, reference
     assert ProcessingLogEntry.objects.filter(pk=old.pk).exists()
 
     call_command("migrate", "audit", verbosity=0)
+    _database_term(12)  # migration 0005 wrote the configured 60 months again
 
     assert log_entries_purge(before=OLD + dt.timedelta(days=1)) == 1
     with pytest.raises(DatabaseError):
@@ -203,8 +214,103 @@ def test_the_audit_migration_0004_is_reversible(transactional_db: Any, reference
         log_entries_purge(before=OLD + dt.timedelta(days=1))
 
     call_command("migrate", "audit", verbosity=0)
+    _database_term(12)
 
     old = _entry(OLD)
     with pytest.raises(DatabaseError):
         _delete_with_the_old_switches(old.pk)
     assert log_entries_purge(before=OLD + dt.timedelta(days=1)) == 1
+
+
+# --- PostgreSQL: the purge function enforces the owner's term (audit migration 0005) ------------
+
+VERY_OLD = dt.datetime(2020, 6, 1, 12, 0, tzinfo=dt.UTC)  # older than 60 months on any day now
+
+
+@postgres_only
+def test_the_purge_function_refuses_a_cut_off_inside_the_database_term() -> None:
+    """With the default 60 months, entries from 2023 stay, whatever cut-off the caller asks."""
+    _database_term(60)
+    inside, beyond = _entry(OLD), _entry(VERY_OLD)
+    with pytest.raises(DatabaseError, match="binnen de bewaartermijn van 60 maanden"):
+        log_entries_purge(before=OLD + dt.timedelta(days=1))
+    assert ProcessingLogEntry.objects.filter(pk=inside.pk).exists()
+
+    assert log_entries_purge(before=VERY_OLD + dt.timedelta(days=1)) == 1
+    assert not ProcessingLogEntry.objects.filter(pk=beyond.pk).exists()
+    assert ProcessingLogEntry.objects.filter(pk=inside.pk).exists()
+
+
+@postgres_only
+def test_the_run_purges_only_as_far_as_the_database_term(settings: Any) -> None:
+    """Configured 24 months, database 60: the run keeps working and stops at the database's
+    limit, and says why; nothing fails."""
+    _database_term(60)
+    settings.RETENTION_LOG_MONTHS = 24
+    inside, beyond = _entry(OLD), _entry(VERY_OLD)
+    now = dt.datetime.now(tz=dt.UTC)
+    retention_run(apply=False, now=now - dt.timedelta(days=8))
+    lines: list[str] = []
+
+    report = retention_run(apply=True, now=now, out=lines.append)
+
+    assert report.errors == [] and report.log_removed == 1
+    assert ProcessingLogEntry.objects.filter(pk=inside.pk).exists()
+    assert not ProcessingLogEntry.objects.filter(pk=beyond.pk).exists()
+    assert any("termijn van 60 maanden aan, ingesteld is 24" in line for line in lines)
+
+
+@postgres_only
+def test_the_audit_migration_0005_is_reversible(transactional_db: Any, reference_data: Any) -> None:
+    """Back to 0004: no term table and only the 365-day floor; forward again: the configured
+    60 months are written and enforced."""
+    from django.core.management import call_command
+
+    call_command("migrate", "audit", "0004", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('audit_log_purge_term')")
+        assert cursor.fetchone()[0] is None
+    gone = _entry(OLD)
+    assert log_entries_purge(before=OLD + dt.timedelta(days=1)) == 1  # the gap of 0004
+    assert not ProcessingLogEntry.objects.filter(pk=gone.pk).exists()
+
+    call_command("migrate", "audit", verbosity=0)
+
+    term = log_purge_term()
+    assert term is not None and term.months == 60
+    old = _entry(OLD)
+    with pytest.raises(DatabaseError):
+        log_entries_purge(before=OLD + dt.timedelta(days=1))
+    assert ProcessingLogEntry.objects.filter(pk=old.pk).exists()
+
+
+@postgres_only
+def test_the_command_shows_and_sets_the_database_term(settings: Any) -> None:
+    from django.core.management import call_command
+
+    settings.RETENTION_LOG_MONTHS = 72
+    out = io.StringIO()
+    call_command("retention_log_term", stdout=out)
+    assert "database: 12 maanden" in out.getvalue() and "ingesteld: 72 maanden" in out.getvalue()
+    assert "let op: de twee verschillen" in out.getvalue()
+
+    call_command("retention_log_term", "--sync", stdout=io.StringIO())
+    assert log_purge_term().months == 72  # type: ignore[union-attr]
+    call_command("retention_log_term", "--set", "36", stdout=io.StringIO())
+    assert log_purge_term().months == 36  # type: ignore[union-attr]
+    with pytest.raises(CommandError, match="minstens 12"):
+        call_command("retention_log_term", "--set", "11", stdout=io.StringIO())
+
+
+def test_sqlite_has_no_database_term() -> None:
+    """SQLite has no roles: nothing to enforce against, and the command says so."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("retention_log_term", stdout=out)
+    assert "sqlite kent geen databasetermijn" in out.getvalue()
+    assert log_purge_term() is None
+    with pytest.raises(CommandError):
+        call_command("retention_log_term", "--set", "24", stdout=io.StringIO())
