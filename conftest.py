@@ -180,6 +180,22 @@ def api(db: Any) -> Callable[[Any], Any]:
     return client_for
 
 
+@pytest.fixture
+def web(client: Any, settings: Any) -> Callable[[Any], Any]:
+    """`web(alice)`: the browser session (Django's test client) signed in as that persona.
+
+    One client per test: signing in another persona replaces the session. The second factor is
+    off (it has its own tests in accounts). A test module or folder may define its own `web`.
+    """
+    settings.REQUIRE_SECOND_FACTOR = False
+
+    def login(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return login
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2's deliberate slowness protects real accounts, not test personas.

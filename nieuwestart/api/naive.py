@@ -26,17 +26,18 @@ from rest_framework.views import APIView
 from nieuwestart.accounts.models import User
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.audit.models import Channel
+from nieuwestart.core.versions import named_version
 from nieuwestart.notify.api import BerichtSerializer
 from nieuwestart.notify.models import Notification
 from nieuwestart.plans.api import etag as plan_etag
 from nieuwestart.plans.api import plan_representation
+from nieuwestart.screening.api import VERSION as SCREENING_VERSION
 from nieuwestart.screening.api import (
     etag as screening_etag,
 )
 from nieuwestart.screening.api import (
     parse_screening_body,
     screening_representation,
-    version_from_if_match,
 )
 from nieuwestart.screening.selectors import screening_view
 from nieuwestart.screening.services import (
@@ -119,7 +120,9 @@ class NaiveScreeningView(APIView):
         user: User = request.user  # type: ignore[assignment]
         trajectory = _trajectory(traject_id)
         data: dict[str, Any] = request.data if isinstance(request.data, dict) else {}
-        expected = version_from_if_match(request.headers.get("If-Match", ""), trajectory)
+        expected = named_version(
+            request.headers.get("If-Match", ""), SCREENING_VERSION, trajectory.uuid
+        )
         if expected is None:
             return Response(status=428)
         arguments, errors = parse_screening_body(data)

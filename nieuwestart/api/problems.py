@@ -2,58 +2,30 @@
 
 Invalid input is a 400 that names every invalid field at once in `invalidParams`, each with a
 `name` (dotted path, e.g. `persoon.bsn`), a `code` and a `reason` in plain Dutch.
+
+The body and the Django-level answer are built in `nieuwestart.core.problems` (the middleware
+needs them too and may not import this layer); they are re-exported here. `Refused`, raised in
+a view, is answered here as its problem.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-_TITLES = {
-    400: "Ongeldige invoer.",
-    401: "U bent niet ingelogd.",
-    403: "U mag dit niet doen.",
-    404: "Niet gevonden.",
-    405: "Deze methode is hier niet toegestaan.",
-    406: "Dit formaat kunnen we niet leveren.",
-    409: "Conflict met een andere wijziging.",
-    412: "De gegevens zijn intussen gewijzigd.",
-    415: "Dit formaat kunnen we niet lezen.",
-    429: "Te veel verzoeken.",
-    500: "Er ging iets mis aan onze kant.",
-}
-
-
-def title_for(status_code: int) -> str:
-    return _TITLES.get(status_code, "Fout.")
-
-
-def problem(
-    status_code: int,
-    detail: str,
-    *,
-    title: str | None = None,
-    invalid_params: list[dict[str, str]] | None = None,
-    instance: str | None = None,
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "type": f"https://nieuwestart.example/problemen/{status_code}",
-        "title": title or title_for(status_code),
-        "status": status_code,
-        "detail": detail,
-    }
-    if instance:
-        body["instance"] = instance
-    if invalid_params is not None:
-        body["invalidParams"] = invalid_params
-    return body
+from nieuwestart.core.problems import (
+    _TITLES,
+    PROBLEM_CONTENT_TYPE,
+    Refused,
+    problem,
+    problem_json_response,
+    title_for,
+)
 
 
 def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
@@ -80,6 +52,8 @@ def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Refused):
+        return _problem_response(exc.body, exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     if isinstance(exc, exceptions.ParseError):
@@ -111,15 +85,13 @@ def _problem_response(body: dict[str, Any], status_code: int) -> Response:
     return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
 
 
-def problem_json_response(request: HttpRequest, status_code: int, detail: str) -> JsonResponse:
-    """For Django-level errors (404 on an unknown or trailing-slash URL, 500) under /api/."""
-    response = JsonResponse(
-        problem(status_code, detail, instance=request.path),
-        status=status_code,
-        content_type=PROBLEM_CONTENT_TYPE,
-        json_dumps_params={"ensure_ascii": False},
-    )
-    return response
-
-
-__all__ = ["exception_handler", "problem", "problem_json_response", "status"]
+__all__ = [
+    "PROBLEM_CONTENT_TYPE",
+    "_TITLES",
+    "Refused",
+    "exception_handler",
+    "problem",
+    "problem_json_response",
+    "status",
+    "title_for",
+]

@@ -59,28 +59,69 @@ def _textarea(context: dict[str, Any]) -> str:
     )
 
 
-def _select(context: dict[str, Any]) -> str | None:
-    widget = context["widget"]
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+def _choices(
+    widget: dict[str, Any],
+    *,
+    start: str,
+    group: tuple[str, str],
+    option: Callable[[dict[str, Any]], str | None],
+    end: str,
+) -> str | None:
+    """The walk over `optgroups` that select.html and multiple_input.html share: `start`, each
+    group's options (wrapped in `group`, its label in the `{}`, when the group has a name),
+    `end`. None when an option needs a template this module does not write."""
+    group_start, group_end = group
+    parts = [start]
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-        for option in options:
-            if option["template_name"] != "django/forms/widgets/select_option.html":
+            parts.append(group_start.format(conditional_escape(group_name)))
+        for each in options:
+            html = option(each)
+            if html is None:
                 return None
-            value = option["value"]
-            text = value if isinstance(value, str) else str(value)
-            parts.append(
-                f'\n  <option value="{conditional_escape(text)}"{_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"
-            )
+            parts.append(html)
         if group_name:
-            parts.append("\n  </optgroup>")
-    parts.append("\n</select>")
+            parts.append(group_end)
+    parts.append(end)
     return "".join(parts)
 
 
+def _select_option(option: dict[str, Any]) -> str | None:
+    """Django's widgets/select_option.html."""
+    if option["template_name"] != "django/forms/widgets/select_option.html":
+        return None
+    value = option["value"]
+    text = value if isinstance(value, str) else str(value)
+    return (
+        f'\n  <option value="{conditional_escape(text)}"{_attrs(option["attrs"])}>'
+        f"{conditional_escape(option['label'])}</option>\n"
+    )
+
+
+def _select(context: dict[str, Any]) -> str | None:
+    widget = context["widget"]
+    return _choices(
+        widget,
+        start=f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>',
+        group=('\n  <optgroup label="{}">', "\n  </optgroup>"),
+        option=_select_option,
+        end="\n</select>",
+    )
+
+
 OPTION_TEMPLATES = {"django/forms/widgets/radio_option.html"}
+
+
+def _input_option(option: dict[str, Any]) -> str | None:
+    """Django's widgets/input_option.html, the label wrapping the input."""
+    if option["template_name"] not in OPTION_TEMPLATES or not option["wrap_label"]:
+        return None
+    option_id = option["attrs"].get("id")
+    label_for = f' for="{conditional_escape(option_id)}"' if option_id else ""
+    return (
+        f"<div>\n    <label{label_for}>{_input(option)}\n"
+        f" {conditional_escape(option['label'])}</label>\n\n</div>"
+    )
 
 
 def _multiple_input(context: dict[str, Any]) -> str | None:
@@ -89,23 +130,13 @@ def _multiple_input(context: dict[str, Any]) -> str | None:
     attrs = widget["attrs"]
     id_attr = f' id="{conditional_escape(attrs["id"])}"' if attrs.get("id") else ""
     class_attr = f' class="{conditional_escape(attrs["class"])}"' if attrs.get("class") else ""
-    parts = [f"<div{id_attr}{class_attr}>"]
-    for group_name, options, _index in widget["optgroups"]:
-        if group_name:
-            parts.append(f"\n  <div><label>{conditional_escape(group_name)}</label>")
-        for option in options:
-            if option["template_name"] not in OPTION_TEMPLATES or not option["wrap_label"]:
-                return None
-            option_id = option["attrs"].get("id")
-            label_for = f' for="{conditional_escape(option_id)}"' if option_id else ""
-            parts.append(
-                f"<div>\n    <label{label_for}>{_input(option)}\n"
-                f" {conditional_escape(option['label'])}</label>\n\n</div>"
-            )
-        if group_name:
-            parts.append("\n  </div>")
-    parts.append("\n</div>")
-    return "".join(parts)
+    return _choices(
+        widget,
+        start=f"<div{id_attr}{class_attr}>",
+        group=("\n  <div><label>{}</label>", "\n  </div>"),
+        option=_input_option,
+        end="\n</div>",
+    )
 
 
 @functools.cache

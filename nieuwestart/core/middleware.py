@@ -31,10 +31,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+from nieuwestart.core.problems import problem_json_response
 
 API_PREFIX = "/api/"
 API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
@@ -73,30 +75,18 @@ def _refuse_plain_http_api(request: HttpRequest) -> HttpResponse | None:
         and not request.is_secure()
     ):
         return None
-    # The problem+json shape of nieuwestart.api.problems, written out here: core may not import
-    # the API layer. This runs before LocaleMiddleware, hence the explicit language.
+    # This runs before LocaleMiddleware, hence the explicit language.
     with translation.override(translation.get_language_from_request(request)):
-        return _plain_http_problem(request)
-
-
-def _plain_http_problem(request: HttpRequest) -> HttpResponse:
-    body = {
-        "type": "https://nieuwestart.example/problemen/403",
-        "title": _("Alleen via https."),
-        "status": 403,
-        "detail": _(
-            "De API werkt alleen via een beveiligde verbinding. Stuur uw verzoek opnieuw naar "
-            "het adres dat met https:// begint. Heeft u een token meegestuurd? Die is "
-            "onversleuteld verstuurd: vraag de functioneel beheerder om een nieuwe token."
-        ),
-        "instance": request.path,
-    }
-    return JsonResponse(
-        body,
-        status=403,
-        content_type="application/problem+json",
-        json_dumps_params={"ensure_ascii": False},
-    )
+        return problem_json_response(
+            request,
+            403,
+            _(
+                "De API werkt alleen via een beveiligde verbinding. Stuur uw verzoek opnieuw naar "
+                "het adres dat met https:// begint. Heeft u een token meegestuurd? Die is "
+                "onversleuteld verstuurd: vraag de functioneel beheerder om een nieuwe token."
+            ),
+            title=_("Alleen via https."),
+        )
 
 
 def _signed_in(request: HttpRequest) -> bool:

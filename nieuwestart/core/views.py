@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from nieuwestart.api.problems import problem_json_response
+from nieuwestart.core.problems import problem_json_response
 
 
 @never_cache

@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, PermissionDenied, ValidationError
@@ -35,6 +36,7 @@ from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
 from nieuwestart.api.schema import API_VERSION_HEADER, problem_responses
 from nieuwestart.audit.models import Channel
+from nieuwestart.core.versions import VersionRule, expected_version
 from nieuwestart.handover import selectors
 from nieuwestart.handover.models import ClosingReason, ConditionState, OutcomeSource
 from nieuwestart.handover.services import NotCaseLead, handover_check_record, trajectory_close
@@ -44,8 +46,6 @@ from nieuwestart.trajectories.services import Conflict, ServiceError, trajectory
 
 PURPOSE = "overdracht"
 CATEGORIES = (Category.IDENTITY, Category.DETENTION, Category.CONDITIONS)
-TRAJECTORY_ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-(?P<version>\d+)"')
-LIST_ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-h(?P<version>\d+)"')
 STATE_CONFLICTS = frozenset({"already_released", "not_released", "already_closed", "released"})
 
 
@@ -243,62 +243,40 @@ def _problem(code: int, detail: str, **kwargs: Any) -> Response:
     return Response(problem(code, detail, **kwargs), status=code, content_type=PROBLEM_CONTENT_TYPE)
 
 
-class _Refused(Exception):
-    def __init__(self, response: Response) -> None:
-        self.response = response
-
-
-def _expected_version(
-    request: Request,
-    trajectory: Trajectory,
-    body: dict[str, Any],
-    *,
-    pattern: re.Pattern[str],
-    current: int,
-    field: str,
-) -> int:
-    """If-Match (stale: 412 here) or the body's version (stale: 409 from the service)."""
-    if_match = request.headers.get("If-Match", "").strip()
-    if if_match:
-        match = pattern.fullmatch(if_match)
-        if match is None or match["uuid"] != str(trajectory.uuid):
-            raise _Refused(
-                _problem(
-                    412,
-                    _(
-                        "Deze ETag hoort hier niet bij. Haal de overdracht opnieuw op met GET "
-                        "en stuur de ETag die u daarbij krijgt."
-                    ),
-                )
-            )
-        if int(match["version"]) != current:
-            raise _Refused(
-                _problem(
-                    412,
-                    _(
-                        "Er is intussen iets gewijzigd. Haal de overdracht opnieuw op en "
-                        "probeer het nog eens."
-                    ),
-                )
-            )
-        return current
-    version = body.get(field)
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+def _whole_number(field: str, value: Any) -> int | None:
+    """The body's version, read before the serializer runs; None (or null): not given."""
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
         raise ValidationError({field: [_("Vul een heel getal in.")]})
-    if version is None:
-        raise _Refused(
-            _problem(
-                428,
-                _(
-                    "Stuur mee op welke versie uw wijziging is gebaseerd: '%(field)s' in de "
-                    "inhoud, of de ETag in de header If-Match. Zo overschrijft u nooit het werk "
-                    "van een ander."
-                )
-                % {"field": field},
-                title=_("Versie ontbreekt."),
-            )
-        )
-    return int(version)
+    return None if value is None else int(value)
+
+
+def _version_rule(etag: re.Pattern[str], field: str) -> VersionRule:
+    return VersionRule(
+        etag=etag,
+        foreign=gettext_lazy(
+            "Deze ETag hoort hier niet bij. Haal de overdracht opnieuw op met GET en stuur de "
+            "ETag die u daarbij krijgt."
+        ),
+        stale=gettext_lazy(
+            "Er is intussen iets gewijzigd. Haal de overdracht opnieuw op en probeer het nog eens."
+        ),
+        missing=gettext_lazy(
+            "Stuur mee op welke versie uw wijziging is gebaseerd: '%(field)s' in de inhoud, of "
+            "de ETag in de header If-Match. Zo overschrijft u nooit het werk van een ander."
+        ),
+        missing_title=gettext_lazy("Versie ontbreekt."),
+        field=field,
+        body_version=_whole_number,
+    )
+
+
+# The list's version (a check before release) and the trajectory's (release, closing).
+LIST_VERSION = _version_rule(
+    re.compile(r'"(?P<uuid>[0-9a-f-]{36})-h(?P<version>\d+)"'), "lijstVersie"
+)
+TRAJECTORY_VERSION = _version_rule(
+    re.compile(r'"(?P<uuid>[0-9a-f-]{36})-(?P<version>\d+)"'), "versie"
+)
 
 
 def _validate(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -379,13 +357,10 @@ class OverdrachtBasisvoorwaardeView(APIView):
         if basisvoorwaarde not in SCHEMA:
             return _problem(404, _("Deze basisvoorwaarde bestaat niet."))
         current, _checks = selectors.latest_checks(trajectory)
-        try:
-            body = request.data if isinstance(request.data, dict) else {}
-            version = _expected_version(
-                request, trajectory, body, pattern=LIST_ETAG, current=current, field="lijstVersie"
-            )
-        except _Refused as refused:
-            return refused.response
+        body = request.data if isinstance(request.data, dict) else {}
+        version = expected_version(
+            request, body, LIST_VERSION, uuid=trajectory.uuid, current=current
+        )
         data = _validate(OverdrachtControleInvoerSerializer, request)
         try:
             handover_check_record(
@@ -425,18 +400,10 @@ class VrijlatingView(APIView):
     def post(self, request: Request, traject_id: str) -> Response:
         user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.RELEASE)
-        try:
-            body = request.data if isinstance(request.data, dict) else {}
-            version = _expected_version(
-                request,
-                trajectory,
-                body,
-                pattern=TRAJECTORY_ETAG,
-                current=trajectory.version,
-                field="versie",
-            )
-        except _Refused as refused:
-            return refused.response
+        body = request.data if isinstance(request.data, dict) else {}
+        version = expected_version(
+            request, body, TRAJECTORY_VERSION, uuid=trajectory.uuid, current=trajectory.version
+        )
         data = _validate(VrijlatingInvoerSerializer, request)
         try:
             trajectory = trajectory_release(
@@ -480,18 +447,10 @@ class AfsluitingView(APIView):
             return _problem(409, refusal)
         if refusal:
             raise PermissionDenied(refusal)
-        try:
-            body = request.data if isinstance(request.data, dict) else {}
-            version = _expected_version(
-                request,
-                trajectory,
-                body,
-                pattern=TRAJECTORY_ETAG,
-                current=trajectory.version,
-                field="versie",
-            )
-        except _Refused as refused:
-            return refused.response
+        body = request.data if isinstance(request.data, dict) else {}
+        version = expected_version(
+            request, body, TRAJECTORY_VERSION, uuid=trajectory.uuid, current=trajectory.version
+        )
         data = _validate(AfsluitingInvoerSerializer, request)
         try:
             trajectory = trajectory_close(

@@ -36,6 +36,7 @@ from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
 from nieuwestart.api.schema import API_VERSION_HEADER, problem_responses
 from nieuwestart.audit.models import Channel
+from nieuwestart.core.versions import VersionRule, expected_version
 from nieuwestart.meetings import selectors
 from nieuwestart.meetings.agenda import ProposedItem
 from nieuwestart.meetings.models import (
@@ -66,7 +67,18 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 CATEGORIES = [Category.CONTACTS, Category.PLAN]
-ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-o(?P<version>\d+)"')
+VERSION = VersionRule(
+    etag=re.compile(r'"(?P<uuid>[0-9a-f-]{36})-o(?P<version>\d+)"'),
+    foreign=gettext_lazy(
+        "Deze ETag hoort niet bij dit overleg. Haal het overleg opnieuw op met GET en stuur de "
+        "ETag die u daarbij krijgt."
+    ),
+    missing=gettext_lazy(
+        "Stuur mee op welke versie van het overleg uw wijziging is gebaseerd: de ETag in de "
+        "header If-Match, of 'versie' in de inhoud."
+    ),
+    missing_title=gettext_lazy("Versie van het overleg ontbreekt."),
+)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -371,33 +383,6 @@ def _validate(serializer_class: type[serializers.Serializer], data: Any) -> dict
     return dict(serializer.validated_data)
 
 
-def _expected_version(request: Request, meeting: Meeting, body: dict[str, Any]) -> int | Response:
-    """The version the client's write is based on: If-Match first, else `versie`."""
-    if_match = request.headers.get("If-Match", "").strip()
-    if if_match:
-        match = ETAG.fullmatch(if_match)
-        if match is None or match["uuid"] != str(meeting.uuid):
-            return _problem(
-                412,
-                _(
-                    "Deze ETag hoort niet bij dit overleg. Haal het overleg opnieuw op met GET "
-                    "en stuur de ETag die u daarbij krijgt."
-                ),
-            )
-        return int(match["version"])
-    version = body.get("versie")
-    if version is None:
-        return _problem(
-            428,
-            _(
-                "Stuur mee op welke versie van het overleg uw wijziging is gebaseerd: de ETag in "
-                "de header If-Match, of 'versie' in de inhoud."
-            ),
-            title=_("Versie van het overleg ontbreekt."),
-        )
-    return int(version)
-
-
 def _service_error(exc: ServiceError) -> Exception:
     return ValidationError({exc.field or "body": [exc.message]})
 
@@ -662,9 +647,7 @@ class OverlegVerslagApiView(APIView):
         trajectory = _access(request, traject_id, Action.MEETING_EDIT)
         meeting = _meeting(trajectory, overleg_id)
         data = _validate(VerslagInvoerSerializer, request.data)
-        expected = _expected_version(request, meeting, data)
-        if isinstance(expected, Response):
-            return expected
+        expected = expected_version(request, data, VERSION, uuid=meeting.uuid)
         decisions = _decisions(data.get("besluiten", []))
         held_at: dt.datetime | None = data.get("gehoudenOp")
         try:
@@ -705,9 +688,7 @@ class OverlegAfgelastenApiView(APIView):
         trajectory = _access(request, traject_id, Action.MEETING_EDIT)
         meeting = _meeting(trajectory, overleg_id)
         data = _validate(AfgelastenInvoerSerializer, request.data)
-        expected = _expected_version(request, meeting, data)
-        if isinstance(expected, Response):
-            return expected
+        expected = expected_version(request, data, VERSION, uuid=meeting.uuid)
         try:
             meeting_cancel(
                 actor=user,

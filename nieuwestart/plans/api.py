@@ -31,6 +31,7 @@ from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_response
 from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
 from nieuwestart.audit.services import log_processing
+from nieuwestart.core.versions import VersionRule, expected_version
 from nieuwestart.organisations.models import Organisation
 from nieuwestart.plans import selectors
 from nieuwestart.plans.models import PlanDomain, PlanTask, PlanTaskStatus
@@ -60,7 +61,15 @@ from nieuwestart.trajectories.services import ServiceError
 
 PURPOSE = "D&R-plan"
 CATEGORIES = [Category.PLAN]
-ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-p(?P<version>\d+)"')
+VERSION = VersionRule(
+    etag=re.compile(r'"(?P<uuid>[0-9a-f-]{36})-p(?P<version>\d+)"'),
+    foreign="Deze ETag hoort niet bij dit plan. Haal het plan opnieuw op met GET en stuur de "
+    "ETag die u daarbij krijgt.",
+    missing="Stuur mee op welke versie van het plan uw wijziging is gebaseerd: de ETag van GET "
+    ".../plan in de header If-Match, of 'versie' in de inhoud. Zo overschrijft u nooit het werk "
+    "van een ander.",
+    missing_title="Versie van het plan ontbreekt.",
+)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -313,48 +322,10 @@ def _access(request: Request, traject_id: str, action: Action | None = None) -> 
     )
 
 
-class _Refused(Exception):
-    def __init__(self, response: Response) -> None:
-        self.response = response
-
-
 def _problem(code: int, detail: str, **extra: Any) -> Response:
     body = problem(code, detail)
     body.update(extra)
     return Response(body, status=code, content_type=PROBLEM_CONTENT_TYPE)
-
-
-def _expected_version(request: Request, trajectory: Trajectory, body: dict[str, Any]) -> int:
-    """The version the client's change is based on: If-Match first, else `versie`."""
-    if_match = request.headers.get("If-Match", "").strip()
-    if if_match:
-        match = ETAG.fullmatch(if_match)
-        if match is None or match["uuid"] != str(trajectory.uuid):
-            raise _Refused(
-                _problem(
-                    412,
-                    "Deze ETag hoort niet bij dit plan. Haal het plan opnieuw op met GET en "
-                    "stuur de ETag die u daarbij krijgt.",
-                )
-            )
-        return int(match["version"])
-    version = body.get("versie")
-    if version is None:
-        raise _Refused(
-            Response(
-                problem(
-                    428,
-                    "Stuur mee op welke versie van het plan uw wijziging is gebaseerd: de ETag "
-                    "van GET .../plan in de header If-Match, of 'versie' in de inhoud. Zo "
-                    "overschrijft u nooit het werk van een ander.",
-                    title="Versie van het plan ontbreekt.",
-                ),
-                status=428,
-                content_type=PROBLEM_CONTENT_TYPE,
-            )
-        )
-    assert isinstance(version, int)
-    return version
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -498,10 +469,7 @@ class PlanApiView(APIView):
         trajectory = _access(request, traject_id, Action.PLAN_EDIT)
         body = _body(request)
         data = _validate(PlanWijzigingSerializer, body, partial=True)
-        try:
-            expected = _expected_version(request, trajectory, data)
-        except _Refused as refused:
-            return refused.response
+        expected = expected_version(request, data, VERSION, uuid=trajectory.uuid)
         data.pop("versie", None)
         refused_keys = sorted(set(data) - editable_keys(user))
         if refused_keys:
@@ -545,10 +513,7 @@ class PlanTakenApiView(APIView):
         user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.PLAN_EDIT)
         data = _validate(TaakInvoerSerializer, _body(request))
-        try:
-            expected = _expected_version(request, trajectory, data)
-        except _Refused as refused:
-            return refused.response
+        expected = expected_version(request, data, VERSION, uuid=trajectory.uuid)
         arguments = _task_arguments(data, trajectory)
         try:
             task = plan_task_add(
@@ -582,10 +547,7 @@ class PlanTaakApiView(APIView):
         user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.PLAN_EDIT)
         data = _validate(TaakInvoerSerializer, _body(request), partial=True)
-        try:
-            expected = _expected_version(request, trajectory, data)
-        except _Refused as refused:
-            return refused.response
+        expected = expected_version(request, data, VERSION, uuid=trajectory.uuid)
         arguments = _task_arguments(data, trajectory)
         try:
             task = plan_task_update(
@@ -613,10 +575,7 @@ class PlanTaakApiView(APIView):
         user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.PLAN_EDIT)
         body = request.data if isinstance(request.data, dict) else {}
-        try:
-            expected = _expected_version(request, trajectory, _validate_version(body))
-        except _Refused as refused:
-            return refused.response
+        expected = expected_version(request, _validate_version(body), VERSION, uuid=trajectory.uuid)
         try:
             plan_task_remove(
                 actor=user,
@@ -662,10 +621,7 @@ class PlanVaststellenApiView(APIView):
         user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.PLAN_ESTABLISH)
         data = _validate(VaststellenSerializer, _body(request))
-        try:
-            expected = _expected_version(request, trajectory, data)
-        except _Refused as refused:
-            return refused.response
+        expected = expected_version(request, data, VERSION, uuid=trajectory.uuid)
         try:
             version = plan_establish(
                 actor=user,
@@ -752,10 +708,7 @@ class ReclasseringsadviesApiView(APIView):
         user = signed_in_user(request)
         trajectory = _access(request, traject_id, Action.PROBATION_ADVICE)
         data = _validate(AdviesInvoerSerializer, _body(request))
-        try:
-            expected = _expected_version(request, trajectory, data)
-        except _Refused as refused:
-            return refused.response
+        expected = expected_version(request, data, VERSION, uuid=trajectory.uuid)
         try:
             plan_probation_advice_save(
                 actor=user,

@@ -36,6 +36,7 @@ from nieuwestart.api.schema import API_VERSION_HEADER, problem_responses
 from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
 from nieuwestart.audit.services import log_processing
+from nieuwestart.core.versions import VersionRule, expected_version
 from nieuwestart.referrals import selectors
 from nieuwestart.referrals.models import (
     MAX_CITY,
@@ -57,7 +58,19 @@ from nieuwestart.referrals.services import (
 from nieuwestart.trajectories.models import Trajectory
 from nieuwestart.trajectories.services import ServiceError
 
-ETAG = re.compile(r'"(?P<uuid>[0-9a-f-]{36})-v(?P<version>\d+)"')
+VERSION = VersionRule(
+    etag=re.compile(r'"(?P<uuid>[0-9a-f-]{36})-v(?P<version>\d+)"'),
+    foreign=gettext_lazy(
+        "Deze ETag hoort niet bij deze verwijzing. Haal de verwijzing opnieuw op met GET en "
+        "stuur de ETag die u daarbij krijgt."
+    ),
+    missing=gettext_lazy(
+        "Stuur mee op welke versie van de verwijzing uw wijziging is gebaseerd: de ETag van GET "
+        "in de header If-Match, of 'versie' in de inhoud. Zo overschrijft u nooit het werk van "
+        "een ander."
+    ),
+    missing_title=gettext_lazy("Versie van de verwijzing ontbreekt."),
+)
 TAGS = ["verwijzingen"]
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -437,34 +450,7 @@ class VerwijzingApiView(APIView):
         trajectory = _access(request, traject_id, Action.REFERRAL_EDIT)
         referral = _referral(trajectory, verwijzing_id)
         data = _validate(VerwijzingWijzigingSerializer, _body(request))
-        if_match = request.headers.get("If-Match", "").strip()
-        if if_match:
-            match = ETAG.fullmatch(if_match)
-            if match is None or match["uuid"] != str(referral.uuid):
-                return _problem(
-                    412,
-                    _(
-                        "Deze ETag hoort niet bij deze verwijzing. Haal de verwijzing opnieuw "
-                        "op met GET en stuur de ETag die u daarbij krijgt."
-                    ),
-                )
-            expected = int(match["version"])
-        elif "versie" in data:
-            expected = data["versie"]
-        else:
-            return Response(
-                problem(
-                    428,
-                    _(
-                        "Stuur mee op welke versie van de verwijzing uw wijziging is gebaseerd: "
-                        "de ETag van GET in de header If-Match, of 'versie' in de inhoud. Zo "
-                        "overschrijft u nooit het werk van een ander."
-                    ),
-                    title=_("Versie van de verwijzing ontbreekt."),
-                ),
-                status=428,
-                content_type=PROBLEM_CONTENT_TYPE,
-            )
+        expected = expected_version(request, data, VERSION, uuid=referral.uuid)
         data.pop("versie", None)
         try:
             referral = referral_update(

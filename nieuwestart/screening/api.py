@@ -30,6 +30,7 @@ from nieuwestart.accounts.models import User
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
 from nieuwestart.api.schema import API_VERSION_HEADER, problem_responses
 from nieuwestart.audit.models import Channel
+from nieuwestart.core.versions import VersionRule, expected_version
 from nieuwestart.screening.domains import SCHEMA, FactType, fact_visible
 from nieuwestart.screening.models import Answer, Contribution, Domain
 from nieuwestart.screening.selectors import ScreeningView, screening_view
@@ -86,16 +87,21 @@ def etag(trajectory: Trajectory, version: int) -> str:
     return f'"{trajectory.uuid}-s{version}"'
 
 
-ETAG_PATTERN = re.compile(r'^(?:W/)?"(?P<uuid>[0-9a-fA-F-]{36})-s(?P<version>\d+)"$')
+def _read_version(field: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError({field: ["Geef de versie als geheel getal, zoals 3."]})
+    return value
 
 
-def version_from_if_match(header: str, trajectory: Trajectory) -> int | None:
-    """The version an If-Match header names for this trajectory; None if it names none."""
-    for candidate in header.split(","):
-        match = ETAG_PATTERN.match(candidate.strip())
-        if match and match["uuid"].lower() == str(trajectory.uuid):
-            return int(match["version"])
-    return None
+VERSION = VersionRule(
+    etag=re.compile(r'(?:W/)?"(?P<uuid>[0-9a-fA-F-]{36})-s(?P<version>\d+)"'),
+    foreign="Deze ETag hoort niet bij deze screening. Haal de screening opnieuw op.",
+    missing="Geef mee welke versie u hebt gelezen: de ETag in de header If-Match, of het veld "
+    "versie. Zo overschrijft u nooit ongemerkt de wijziging van een ander.",
+    missing_title="Versie ontbreekt.",
+    body_version=_read_version,
+    lenient=True,
+)
 
 
 def screening_representation(trajectory: Trajectory, view: ScreeningView) -> dict[str, Any]:
@@ -278,25 +284,7 @@ class TrajectScreeningView(APIView):
             raise ValidationError({"body": ["Stuur de screening als JSON-object."]})
         data: dict[str, Any] = request.data
         if_match = request.headers.get("If-Match", "").strip()
-        expected: int | None = None
-        if if_match and if_match != "*":
-            expected = version_from_if_match(if_match, trajectory)
-            if expected is None:
-                return _problem(
-                    412, "Deze ETag hoort niet bij deze screening. Haal de screening opnieuw op."
-                )
-        elif "versie" in data:
-            versie = data["versie"]
-            if isinstance(versie, bool) or not isinstance(versie, int) or versie < 0:
-                raise ValidationError({"versie": ["Geef de versie als geheel getal, zoals 3."]})
-            expected = versie
-        else:
-            return _problem(
-                428,
-                "Geef mee welke versie u hebt gelezen: de ETag in de header If-Match, of het "
-                "veld versie. Zo overschrijft u nooit ongemerkt de wijziging van een ander.",
-                title="Versie ontbreekt.",
-            )
+        expected = expected_version(request, data, VERSION, uuid=trajectory.uuid)
         arguments, errors = parse_screening_body(data)
         errors |= screening_errors(actor=user, **arguments)
         if errors:

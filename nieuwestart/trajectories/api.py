@@ -7,6 +7,7 @@ docs/glossary.md for the mapping to code names.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -29,6 +30,7 @@ from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
 from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
 from nieuwestart.audit.models import Channel
+from nieuwestart.core.versions import VersionRule, expected_version
 from nieuwestart.organisations.models import Organisation, OrganisationKind
 from nieuwestart.trajectories import selectors
 from nieuwestart.trajectories.models import Phase, Trajectory
@@ -173,6 +175,16 @@ def _etag(trajectory: Trajectory) -> str:
     return f'"{trajectory.uuid}-{trajectory.version}"'
 
 
+# If-Match is optional here; when sent it must be the current ETag (no version in the body).
+_CHANGED = "Het traject is intussen gewijzigd. Haal het opnieuw op en probeer het nog eens."
+VERSION = VersionRule(
+    etag=re.compile(r'"(?P<uuid>[0-9a-f-]{36})-(?P<version>0|[1-9]\d*)"'),
+    foreign=_CHANGED,
+    stale=_CHANGED,
+    required=False,
+)
+
+
 class DetentiemeldingenView(APIView):
     @extend_schema(
         operation_id="detentiemelding_create",
@@ -315,16 +327,9 @@ class TrajectView(APIView):
             action=Action.CHANGE_RETURN_MUNICIPALITY,
             log_read=False,
         )
-        if_match = request.headers.get("If-Match")
-        if if_match and if_match != _etag(trajectory):
-            return Response(
-                problem(
-                    412,
-                    "Het traject is intussen gewijzigd. Haal het opnieuw op en probeer het nog eens.",
-                ),
-                status=412,
-                content_type=PROBLEM_CONTENT_TYPE,
-            )
+        expected = expected_version(
+            request, {}, VERSION, uuid=trajectory.uuid, current=trajectory.version
+        )
         data = request.data if isinstance(request.data, dict) else {}
         errors: dict[str, list[str]] = {}
         unknown = sorted(set(data) - {"terugkeergemeente", "toelichting"})
@@ -356,7 +361,7 @@ class TrajectView(APIView):
                 trajectory=trajectory,
                 municipality=municipality,
                 reason=reason,
-                expected_version=trajectory.version,
+                expected_version=expected,
                 channel=Channel.API,
             )
         except Conflict as exc:

@@ -65,18 +65,6 @@ def _assert_page_headers(response: Any) -> None:
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
-@pytest.fixture
-def web(client: Any, settings: Any) -> Any:
-    """Alice's browser session (the second factor has its own tests in accounts)."""
-    settings.REQUIRE_SECOND_FACTOR = False
-
-    def login(user: Any) -> Any:
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def test_an_api_answer_with_personal_data_carries_the_adr_headers(api, alice, trajectory):
     response = api(alice).get(f"/api/v1/trajecten/{trajectory.uuid}")
     assert response.status_code == 200

@@ -8,18 +8,15 @@
   host cannot set or overwrite them. Over plain HTTP (demo, tests) the plain names stay.
 
 Production's values are read from the settings module in a fresh interpreter with production's
-environment (no demo, debug or testing switch), as nieuwestart/core/tests/test_logging.py does;
-the behaviour is then checked on real requests with those values.
+environment (no demo, debug or testing switch: tests/fresh_settings.py, which
+nieuwestart/core/tests/test_logging.py uses too); the behaviour is then checked on real requests
+with those values.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from http.cookies import SimpleCookie
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,8 +24,8 @@ from django.test import Client
 
 from nieuwestart.accounts.models import ApiToken, RateCounter
 from nieuwestart.accounts.services import api_token_create
+from tests.fresh_settings import run_django
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "een-lang-testwachtwoord"
 
 pytestmark = pytest.mark.django_db
@@ -45,25 +42,7 @@ READ_SETTINGS = (
 
 
 def _settings_with(env: dict[str, str]) -> dict[str, Any]:
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("NIEUWESTART_", "DJANGO_"))
-    }
-    clean.update(
-        {"DJANGO_SETTINGS_MODULE": "nieuwestart.settings", "DATABASE_URL": "sqlite://:memory:"}
-    )
-    clean.update(env)
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + READ_SETTINGS],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(run_django(env, READ_SETTINGS).stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -26,6 +25,7 @@ from nieuwestart.accounts.ratelimits import (
     rate_limit_hit,
 )
 from nieuwestart.accounts.services import api_token_create
+from tests.concurrency import run_together
 
 LOGIN = "/account/inloggen"
 PASSWORD = "een-lang-testwachtwoord"
@@ -283,27 +283,11 @@ def test_concurrent_requests_on_separate_connections_share_one_exact_count(
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the concurrent case is PostgreSQL's")
     settings.RATE_SIGNIN_PER_MINUTE = 10
-    results: list[int] = []
-    lock = threading.Lock()
-    start = threading.Barrier(8)
 
-    def replica() -> None:
-        from django.db import connection as own
+    def replica() -> list[int]:
+        return [rate_limit_hit(limit=SIGN_IN, who=ATTACKER) for _ in range(5)]
 
-        try:
-            start.wait()
-            for _ in range(5):
-                wait = rate_limit_hit(limit=SIGN_IN, who=ATTACKER)
-                with lock:
-                    results.append(wait)
-        finally:
-            own.close()
-
-    threads = [threading.Thread(target=replica) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = [wait for waits in run_together(8, replica) for wait in waits]
 
     assert len(results) == 40
     assert results.count(0) == 10  # exactly the limit got through

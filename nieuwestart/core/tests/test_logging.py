@@ -7,20 +7,17 @@ import datetime as dt
 import io
 import json
 import logging
-import os
 import re
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from nieuwestart.core.logging import JsonFormatter, RequestIdFilter, mask_numbers
+from tests.fresh_settings import run_django
 
-ROOT = Path(__file__).resolve().parents[3]
 BSN = "999999990"  # an RvIG test BSN
 
 
@@ -215,27 +212,6 @@ def test_masking_keeps_uuids_dates_and_short_numbers() -> None:
     assert mask_numbers(f"bsn {BSN}, telefoon 0880001234") == "bsn [nummer], telefoon [nummer]"
 
 
-def _settings_in_subprocess(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("NIEUWESTART_", "DJANGO_"))
-    }
-    clean.update(
-        {"DJANGO_SETTINGS_MODULE": "nieuwestart.settings", "DATABASE_URL": "sqlite://:memory:"}
-    )
-    clean.update(env)
-    return subprocess.run(  # noqa: S603 (our own interpreter and code)
-        [sys.executable, "-c", "import django; django.setup()\n" + code],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-
-
 LOG_ONE = (
     "import logging\n"
     "from django.conf import settings\n"
@@ -245,7 +221,7 @@ LOG_ONE = (
 
 
 def test_production_logs_json_to_stderr_by_default() -> None:
-    result = _settings_in_subprocess({"DJANGO_SECRET_KEY": "x" * 50}, LOG_ONE)
+    result = run_django({"DJANGO_SECRET_KEY": "x" * 50}, LOG_ONE)
 
     assert result.stdout.strip() == "json"
     [line] = [json.loads(raw) for raw in result.stderr.splitlines()]
@@ -256,17 +232,15 @@ def test_production_logs_json_to_stderr_by_default() -> None:
 
 
 def test_demo_logs_text_by_default_and_the_variable_overrides() -> None:
-    demo = _settings_in_subprocess({"NIEUWESTART_DEMO": "1"}, LOG_ONE)
+    demo = run_django({"NIEUWESTART_DEMO": "1"}, LOG_ONE)
     assert demo.stdout.strip() == "text"
     assert "WARNING nieuwestart.test [-] hallo wereld" in demo.stderr
 
-    forced = _settings_in_subprocess(
-        {"NIEUWESTART_DEMO": "1", "NIEUWESTART_LOG_FORMAT": "json"}, LOG_ONE
-    )
+    forced = run_django({"NIEUWESTART_DEMO": "1", "NIEUWESTART_LOG_FORMAT": "json"}, LOG_ONE)
     assert json.loads(forced.stderr)["message"] == "hallo wereld"
 
 
 def test_an_unknown_log_format_stops_start_up() -> None:
     with pytest.raises(subprocess.CalledProcessError) as failure:
-        _settings_in_subprocess({"NIEUWESTART_DEMO": "1", "NIEUWESTART_LOG_FORMAT": "xml"}, "pass")
+        run_django({"NIEUWESTART_DEMO": "1", "NIEUWESTART_LOG_FORMAT": "xml"}, "pass")
     assert "NIEUWESTART_LOG_FORMAT must be one of json, text" in failure.value.stderr

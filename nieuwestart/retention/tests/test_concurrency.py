@@ -5,7 +5,6 @@ exactly once, and a crash in the middle leaves a trajectory either done or untou
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import Counter
 from typing import Any
 
@@ -19,6 +18,7 @@ from nieuwestart.retention.services import retention_run
 from nieuwestart.retention.tests.case import CLOSED_ON, another, develop
 from nieuwestart.retention.tests.conftest import APPLY_AT, DRY_RUN_AT
 from nieuwestart.trajectories.models import Person, Trajectory
+from tests.concurrency import run_together
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"
@@ -47,26 +47,9 @@ def test_two_concurrent_runs_log_every_removal_once(many_closed: list[Trajectory
     retention_run(apply=False, now=DRY_RUN_AT)
     expected = RetentionItem.objects.filter(status=ItemStatus.PROPOSED).count()
     assert expected == 6 * len(many_closed)
-    start = threading.Barrier(2)
-    errors: list[BaseException] = []
-    reports = []
 
-    def host() -> None:
-        try:
-            start.wait()
-            reports.append(retention_run(apply=True, now=APPLY_AT))
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
+    reports = run_together(2, lambda: retention_run(apply=True, now=APPLY_AT))
 
-    threads = [threading.Thread(target=host) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert errors == []
     removals = Counter(
         (e.trajectory_uuid, e.categories)
         for e in ProcessingLogEntry.objects.filter(purpose="bewaartermijn verstreken").exclude(

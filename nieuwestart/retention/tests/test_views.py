@@ -18,17 +18,6 @@ PAGE = "/privacy/bewaartermijnen/"
 OTHERS = ("alice", "mia", "bob", "carol", "dave", "justid", "admin_user")
 
 
-@pytest.fixture
-def web(client: Any, settings: Any) -> Any:
-    settings.REQUIRE_SECOND_FACTOR = False
-
-    def login(user: Any) -> Any:
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def test_the_page_shows_terms_and_no_case_content(web: Any, priya: Any, trajectory: Any) -> None:
     legal_hold_place(actor=priya, trajectory=trajectory, reason="bezwaar", reference="B-1")
     page = web(priya).get(PAGE).content.decode()

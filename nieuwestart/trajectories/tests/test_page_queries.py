@@ -134,17 +134,6 @@ def _get(client: Any, path: str, **extra: Any) -> tuple[Any, int]:
     return response, len(queries.captured_queries)
 
 
-@pytest.fixture
-def web(client: Any, settings: Any) -> Any:
-    settings.REQUIRE_SECOND_FACTOR = False
-
-    def login(user: Any) -> Any:
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def test_the_trajectory_page_reads_each_row_once_however_full_the_case(
     web, alice, bob, carol, trajectory, grow, django_assert_max_num_queries
 ):
