@@ -56,11 +56,13 @@ class ProcessingLogQuerySet(models.QuerySet["ProcessingLogEntry"]):
 class ProcessingLogEntry(models.Model):
     timestamp = models.DateTimeField(_("tijdstip"), db_index=False)
     # Snapshot of the actor: the user and their organisation may change or disappear later.
+    # No index of its own: log_user_time starts with it, and every log write pays for each.
     user = models.ForeignKey(
         "accounts.User",
         null=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     username = models.CharField(_("gebruiker"), max_length=150)

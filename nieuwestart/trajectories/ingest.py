@@ -183,6 +183,7 @@ def _start_many(
     trajectory ids in the order of `notifications`."""
     now = timezone.now()
     organisation = actor.organisation
+    actor_display = actor.display_name
     existing = {
         n.person.bsn: known_people[n.person.bsn]
         for n in notifications
@@ -286,7 +287,7 @@ def _start_many(
                 "timestamp": now,
                 "user_id": actor.pk,
                 "username": actor.username,
-                "user_display": actor.display_name,
+                "user_display": actor_display,
                 "organisation_code": organisation.code if organisation is not None else "",
                 "organisation_name": organisation.name if organisation is not None else "",
                 "role": actor.role,
@@ -333,11 +334,13 @@ def _new_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The sequence is looked up once, not per value; the values come back as one array.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
+                "SELECT ARRAY(SELECT nextval(seq) FROM generate_series(1, %s)) "
+                "FROM CAST(pg_get_serial_sequence(%s, 'id') AS regclass) AS seq",
+                [count, table],
             )
-            return [row[0] for row in cursor.fetchall()]
+            return list(cursor.fetchone()[0])
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608  # nosec B608  # quoted model table name
         highest = cursor.fetchone()[0]
         cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
