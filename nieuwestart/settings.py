@@ -153,14 +153,21 @@ AUTHENTICATION_BACKENDS = [
     # Sign-in through the organisation (OpenID Connect); it only answers its own callback.
     "nieuwestart.accounts.oidc.OidcBackend",
 ]
+# ASVS 5.0 V6.2 (nieuwestart/accounts/passwords.py, docs/sign-in.md "Passwords"): 12 to 128
+# characters of any kind, no composition rules, no expiry; not breached or common; not mostly
+# context words. NIEUWESTART_PASSWORD_BLOCKLIST: an optional larger list of breached passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "nieuwestart.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "nieuwestart.accounts.passwords.MaximumLengthValidator"},
+    {
+        "NAME": "nieuwestart.accounts.passwords.BreachedPasswordValidator",
+        "OPTIONS": {"extra_list_path": os.environ.get("NIEUWESTART_PASSWORD_BLOCKLIST", "")},
+    },
+    {"NAME": "nieuwestart.accounts.passwords.ContextWordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "trajectories:worklist"
@@ -248,12 +255,22 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEMO_MODE or DEBUG or TESTING
 
+# Quotas on reading and exporting (nieuwestart.accounts.ratelimits, ASVS 2.4.1), counted in the
+# database like the rate limits above: API requests per token per minute, and exports (CSV, XLSX,
+# PDF; web and API together) per account per hour. 0 switches one off.
+API_QUOTA_PER_MINUTE = env_int("NIEUWESTART_API_QUOTUM_PER_MINUUT", 600)
+EXPORT_QUOTA_PER_HOUR = env_int("NIEUWESTART_EXPORT_QUOTUM_PER_UUR", 120)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Tokens only: a browser session must not reach the API around the second factor.
         "nieuwestart.accounts.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "nieuwestart.accounts.ratelimits.ApiQuota",
+        "nieuwestart.accounts.ratelimits.ExportQuota",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "nieuwestart.api.pagination.Pagination",

@@ -5,6 +5,9 @@ Failed token authentications are rate limited per client address
 Retry-After until the minute is over, a good one too, so a guess that happens to be right does
 not get through either. The check costs no extra query for a good token: the counter is read in
 the same query as the token.
+
+The quota on requests per token (and on downloads per account) is not here but in the DRF
+throttles of nieuwestart.accounts.ratelimits, which run after authentication and permissions.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from rest_framework.request import Request
 from nieuwestart.accounts.models import ApiToken, RateCounter, User, hash_token
 from nieuwestart.accounts.ratelimits import (
     API_TOKEN_FAILURE,
+    TooManyRequests,
     address_key,
     counter_key,
     current_window,
@@ -27,8 +31,8 @@ from nieuwestart.accounts.ratelimits import (
 )
 
 
-def _throttled(wait: int) -> exceptions.Throttled:
-    return exceptions.Throttled(
+def _throttled(wait: int) -> TooManyRequests:
+    return TooManyRequests(
         wait=wait,
         detail=ngettext(
             "Er zijn vanaf uw adres te veel verzoeken met een onbekende of ingetrokken token "
@@ -59,7 +63,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError as exc:
             self._count_failure(who)
             raise exceptions.AuthenticationFailed(_("De token bevat ongeldige tekens.")) from exc
-        limit = API_TOKEN_FAILURE.per_minute
+        limit = API_TOKEN_FAILURE.allowed
         tokens = ApiToken.objects.select_related("user", "user__organisation").filter(
             key_hash=hash_token(key), revoked_at__isnull=True
         )

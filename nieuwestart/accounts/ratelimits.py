@@ -15,32 +15,53 @@ problem+json on the API (via DRF's Throttled and nieuwestart.api.problems).
 
 The counters are rows of RateCounter in the database, so every app replica and process shares
 them; Django's default cache lives in one process and would let N replicas allow N times the
-limit. A counter is a fixed window of one minute, written with one atomic upsert
-(INSERT ... ON CONFLICT ... DO UPDATE ... RETURNING, PostgreSQL and SQLite >= 3.35) that returns
-the new count. A fixed window lets through at most twice the limit around a window edge; that is
-enough to turn millions of guesses into dozens. The first hit of a key in a new window deletes
-the rows of windows that have ended (an indexed range delete that finds little).
+limit. A counter is a fixed window (a minute; the export quota an hour), written with one atomic
+upsert (INSERT ... ON CONFLICT ... DO UPDATE ... RETURNING, PostgreSQL and SQLite >= 3.35) that
+returns the new count. A fixed window lets through at most twice the limit around a window edge;
+that is enough to turn millions of guesses into dozens. The first hit of a key in a new window
+deletes the rows of the same limit whose windows have ended (an indexed range delete that finds
+little).
 
 The client address is REMOTE_ADDR, or, with DJANGO_BEHIND_PROXY, the last X-Forwarded-For hop:
 the one the ingress added for the peer it saw. Earlier hops come from the client and can be
 anything. IPv6 addresses count per /64, the block one subscriber usually gets.
+
+Quotas on reading and exporting data, so that one stolen token or one scraping account cannot
+pull the chain's data out fast (also ASVS 2.4.1):
+
+- every API request, per token (per account for an API call signed in otherwise), per minute
+  (`API_QUOTA_PER_MINUTE`): the DRF throttle `ApiQuota`, in REST_FRAMEWORK's defaults;
+- every export (a file: CSV, XLSX, PDF), per account, per hour (`EXPORT_QUOTA_PER_HOUR`), one
+  counter for the web and the API together: `export_quota` on the web views, the DRF throttle
+  `ExportQuota` for API answers rendered as a file (a renderer other than JSON).
+
+The benchmark-only naive endpoints (/naief/, nieuwestart/api/naive.py) are not counted: they
+exist to measure what the access policy costs next to them.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
+from rest_framework import exceptions, throttling
+from rest_framework.request import Request
 
-from nieuwestart.accounts.models import RateCounter
+from nieuwestart.accounts.models import ApiToken, RateCounter
 
 WINDOW_SECONDS = 60
+HOUR_SECONDS = 3600
 logger = logging.getLogger("nieuwestart.signin")
 
 # Literal SQL (no formatting): the table and column names are RateCounter's, fixed in its Meta.
@@ -50,18 +71,23 @@ _UPSERT = (
     'SET "hits" = accounts_ratecounter."hits" + 1 '
     'RETURNING "hits"'
 )
-_CLEANUP = 'DELETE FROM accounts_ratecounter WHERE "window_start" < %s'
+# One limit's ended windows: its keys start with `scope:` ('!' escapes LIKE's '_' and '%').
+_CLEANUP = (
+    'DELETE FROM accounts_ratecounter WHERE "window_start" < %s AND "key" LIKE %s ESCAPE \'!\''
+)
 
 
 @dataclass(frozen=True)
 class Limit:
-    """One kind of counted request: its name in the counter key and its setting."""
+    """One kind of counted request: its name in the counter key, its setting (how many are
+    allowed in one window) and the window's length in seconds."""
 
     scope: str
     setting: str
+    window: int = WINDOW_SECONDS
 
     @property
-    def per_minute(self) -> int:
+    def allowed(self) -> int:
         return int(getattr(settings, self.setting))
 
 
@@ -69,6 +95,8 @@ SIGN_IN = Limit("signin", "RATE_SIGNIN_PER_MINUTE")
 SECOND_FACTOR = Limit("second_factor", "RATE_SECOND_FACTOR_PER_MINUTE")
 OIDC_CALLBACK = Limit("oidc_callback", "RATE_OIDC_CALLBACK_PER_MINUTE")
 API_TOKEN_FAILURE = Limit("api_token_failure", "RATE_API_TOKEN_FAILURES_PER_MINUTE")
+API_QUOTA = Limit("api", "API_QUOTA_PER_MINUTE")
+EXPORT_QUOTA = Limit("export", "EXPORT_QUOTA_PER_HOUR", window=HOUR_SECONDS)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -102,18 +130,22 @@ def address_key(request: HttpRequest) -> str:
     return _who(client_address(request))
 
 
-def current_window(now: float | None = None) -> int:
+def current_window(now: float | None = None, window: int = WINDOW_SECONDS) -> int:
     moment = int(time.time() if now is None else now)
-    return moment - moment % WINDOW_SECONDS
+    return moment - moment % window
 
 
-def seconds_to_next_window(now: float | None = None) -> int:
+def seconds_to_next_window(now: float | None = None, window: int = WINDOW_SECONDS) -> int:
     moment = time.time() if now is None else now
-    return max(1, int(current_window(moment) + WINDOW_SECONDS - moment + 0.999))
+    return max(1, int(current_window(moment, window) + window - moment + 0.999))
 
 
 def counter_key(limit: Limit, who: str) -> str:
     return f"{limit.scope}:{who}"[:120]
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("!", "!!").replace("_", "!_").replace("%", "!%") + "%"
 
 
 def _count(limit: Limit, who: str) -> int:
@@ -122,13 +154,13 @@ def _count(limit: Limit, who: str) -> int:
     One statement, so atomic on its own (no transaction needed); concurrent requests on any
     replica each get their own count back.
     """
-    window = current_window()
+    window = current_window(window=limit.window)
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT, [counter_key(limit, who), window])
         row = cursor.fetchone()
         hits = int(row[0]) if row else 1
         if hits == 1:
-            cursor.execute(_CLEANUP, [window])
+            cursor.execute(_CLEANUP, [window, _like_prefix(f"{limit.scope}:")])
     return hits
 
 
@@ -143,15 +175,15 @@ def _log_reached(limit: Limit, who: str) -> None:
 
 def rate_limit_hit(*, limit: Limit, who: str) -> int:
     """Count one request of `who`; 0 when it is within the limit, else seconds to wait."""
-    per_minute = limit.per_minute
-    if per_minute <= 0:
+    allowed = limit.allowed
+    if allowed <= 0:
         return 0
     hits = _count(limit, who)
-    if hits <= per_minute:
+    if hits <= allowed:
         return 0
-    if hits == per_minute + 1:  # once per window and key, not on every refused request
+    if hits == allowed + 1:  # once per window and key, not on every refused request
         _log_reached(limit, who)
-    return seconds_to_next_window()
+    return seconds_to_next_window(window=limit.window)
 
 
 def rate_limit_reached(*, limit: Limit, who: str) -> int:
@@ -160,20 +192,24 @@ def rate_limit_reached(*, limit: Limit, who: str) -> int:
     Reads only. With `rate_limit_failure` this limits failed attempts, not attempts: many
     people behind one address (a PI's or a municipality's network) signing in at the start of
     the day are never held up by each other's good sign-ins."""
-    per_minute = limit.per_minute
-    if per_minute <= 0:
+    allowed = limit.allowed
+    if allowed <= 0:
         return 0
     hits = (
-        RateCounter.objects.filter(key=counter_key(limit, who), window_start=current_window())
+        RateCounter.objects.filter(
+            key=counter_key(limit, who), window_start=current_window(window=limit.window)
+        )
         .values_list("hits", flat=True)
         .first()
     )
-    return seconds_to_next_window() if hits is not None and hits >= per_minute else 0
+    if hits is not None and hits >= allowed:
+        return seconds_to_next_window(window=limit.window)
+    return 0
 
 
 def rate_limit_failure(*, limit: Limit, who: str) -> None:
     """Count one failed attempt of `who`; logged once, when it reaches the limit."""
-    if limit.per_minute > 0 and _count(limit, who) == limit.per_minute:
+    if limit.allowed > 0 and _count(limit, who) == limit.allowed:
         _log_reached(limit, who)
 
 
@@ -187,3 +223,111 @@ def rate_limited_page(request: HttpRequest, retry_after: int) -> HttpResponse:
     )
     response["Retry-After"] = str(retry_after)
     return response
+
+
+# --- Quotas on reading and exporting ------------------------------------------------------------
+
+
+class TooManyRequests(exceptions.Throttled):
+    """429 for the API with our own Dutch detail only: DRF's Throttled appends an English
+    sentence ("Expected available in N seconds.") to any detail; Retry-After says it instead."""
+
+    def __init__(self, *, wait: int, detail: str) -> None:
+        super().__init__(wait=wait)
+        self.detail = exceptions.ErrorDetail(detail, code=self.default_code)
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, math.ceil(seconds / 60))
+
+
+def export_quota(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Counts a web export (a download) against the account's export quota; over it: 429 with
+    Retry-After and a Dutch page. Put it below `login_required` and `require_GET`, so that only
+    signed-in GET requests are counted; every one counts, also one that ends in 404 or 403
+    (someone trying identifiers is reading too)."""
+
+    @wraps(view)
+    def counted(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            wait = rate_limit_hit(limit=EXPORT_QUOTA, who=f"user:{user.pk}")
+            if wait:
+                response = render(
+                    request,
+                    "accounts/export_limited.html",
+                    {"minutes": _minutes(wait), "allowed": EXPORT_QUOTA.allowed},
+                    status=429,
+                )
+                response["Retry-After"] = str(wait)
+                return response
+        return view(request, *args, **kwargs)
+
+    return counted
+
+
+def _not_counted(request: Request) -> bool:
+    """Anonymous requests (the public OpenAPI document; every other operation answers 401
+    before throttles run) and the benchmark-only naive endpoints."""
+    if not request.user or not request.user.is_authenticated:
+        return True
+    match = request._request.resolver_match
+    return match is not None and match.app_name == "naive"
+
+
+class ApiQuota(throttling.BaseThrottle):
+    """Every API request of one token (or one account signed in otherwise) counts; past
+    `API_QUOTA_PER_MINUTE` in a minute: 429 problem+json with Retry-After until the next one."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if _not_counted(request):
+            return True
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        who = f"token:{token.pk}" if token is not None else f"user:{request.user.pk}"
+        wait = rate_limit_hit(limit=API_QUOTA, who=who)
+        if not wait:
+            return True
+        if token is not None:
+            detail = ngettext(
+                "Met deze token zijn in deze minuut meer dan %(allowed)s verzoeken gedaan. Wacht "
+                "%(seconds)s seconde en probeer het dan opnieuw.",
+                "Met deze token zijn in deze minuut meer dan %(allowed)s verzoeken gedaan. Wacht "
+                "%(seconds)s seconden en probeer het dan opnieuw.",
+                wait,
+            )
+        else:
+            detail = ngettext(
+                "Met dit account zijn in deze minuut meer dan %(allowed)s verzoeken gedaan. "
+                "Wacht %(seconds)s seconde en probeer het dan opnieuw.",
+                "Met dit account zijn in deze minuut meer dan %(allowed)s verzoeken gedaan. "
+                "Wacht %(seconds)s seconden en probeer het dan opnieuw.",
+                wait,
+            )
+        # Raised here, not returned as False: DRF's own message is English and not plain.
+        raise TooManyRequests(
+            wait=wait, detail=detail % {"allowed": API_QUOTA.allowed, "seconds": wait}
+        )
+
+
+class ExportQuota(throttling.BaseThrottle):
+    """An API answer rendered as a file (any renderer but JSON, such as the information sheet
+    as PDF) counts against the account's export quota, the same counter as the web's exports."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        renderer = getattr(request, "accepted_renderer", None)
+        if renderer is None or renderer.format == "json" or _not_counted(request):
+            return True
+        wait = rate_limit_hit(limit=EXPORT_QUOTA, who=f"user:{request.user.pk}")
+        if not wait:
+            return True
+        minutes = _minutes(wait)
+        detail = ngettext(
+            "U heeft in dit uur meer dan %(allowed)s bestanden opgevraagd. Over %(minutes)s "
+            "minuut kunt u weer bestanden opvragen.",
+            "U heeft in dit uur meer dan %(allowed)s bestanden opgevraagd. Over %(minutes)s "
+            "minuten kunt u weer bestanden opvragen.",
+            minutes,
+        )
+        raise TooManyRequests(
+            wait=wait, detail=detail % {"allowed": EXPORT_QUOTA.allowed, "minutes": minutes}
+        )

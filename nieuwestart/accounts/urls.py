@@ -7,4 +7,5 @@ urlpatterns = [
     path("inloggen", views.LoginView.as_view(), name="login"),
     path("uitloggen", views.logout_view, name="logout"),
     path("tweede-factor", views.second_factor, name="second_factor"),
+    path("wachtwoord", views.password_change_view, name="password_change"),
 ]

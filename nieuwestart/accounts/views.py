@@ -8,6 +8,10 @@ signing out also ends the session at the provider when it has an end_session end
 Sign-in posts (per client address) and second-factor posts (per account) are rate limited
 (nieuwestart.accounts.ratelimits); a session ended by its absolute lifetime comes back to the
 login page, which says why (nieuwestart.accounts.session_lifetime).
+
+The password change page (ASVS 6.2.2, 6.2.3) is for people with a local password who have
+passed the second factor; someone signed in through the organisation is told that the
+organisation manages the password. See nieuwestart.accounts.passwords for the rules.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -29,9 +33,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from nieuwestart.accounts.forms import LoginForm, TokenForm
+from nieuwestart.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
 from nieuwestart.accounts.models import User
 from nieuwestart.accounts.oidc import MESSAGES, oidc_enabled, provider_logout_url
+from nieuwestart.accounts.passwords import (
+    PASSWORD_CHANGE,
+    CurrentPassword,
+    password_change,
+    password_change_log,
+)
 from nieuwestart.accounts.ratelimits import (
     SECOND_FACTOR,
     SIGN_IN,
@@ -147,3 +157,52 @@ def _b32(device: TOTPDevice) -> str:
     import base64
 
     return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    # /account/ is open before the second factor (SecondFactorMiddleware): a password alone
+    # must not be enough to change the password.
+    if settings.REQUIRE_SECOND_FACTOR and not user.is_verified():  # type: ignore[attr-defined]
+        return redirect("accounts:second_factor")
+    template = "accounts/password_change.html"
+    if request.session.get(BACKEND_SESSION_KEY) == OIDC_BACKEND:
+        return render(request, template, {"managed": "organisation"})
+    if not user.has_usable_password():
+        return render(request, template, {"managed": "none"})
+    who = f"user:{user.pk}"
+    # Not `request.POST or None`: an empty post must still be a bound form with its errors.
+    form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        wait = rate_limit_reached(limit=PASSWORD_CHANGE, who=who)
+        if wait:
+            password_change_log(user=user, result="refused", reason="rate_limited", request=request)
+            context = {"form": PasswordChangeForm(user), "wait": wait}
+            response = render(request, template, context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        if form.is_valid():
+            password_change(
+                actor=user, password=form.cleaned_data["new_password1"], request=request
+            )
+            update_session_auth_hash(request, user)  # this session stays; the others end
+            messages.success(
+                request,
+                _(
+                    "Uw wachtwoord is gewijzigd. U blijft hier ingelogd. Was u ook op een andere "
+                    "computer of in een andere browser ingelogd? Daar moet u opnieuw inloggen."
+                ),
+            )
+            return redirect("accounts:password_change")
+        if form.current_password_result in (CurrentPassword.WRONG, CurrentPassword.LOCKED):
+            rate_limit_failure(limit=PASSWORD_CHANGE, who=who)
+            password_change_log(
+                user=user,
+                result="refused",
+                reason=form.current_password_result,
+                request=request,
+            )
+    return render(request, template, {"form": form})

@@ -49,8 +49,10 @@ def problem_responses(*status_codes: int) -> dict[tuple[int, str], OpenApiRespon
     """The documented error answers of an operation, each application/problem+json.
 
     401 (no or an unknown token) is added to every operation: all of them need a token; and
-    429 (too many failed tokens from the client's address, `accounts.ratelimits`), which any
-    operation can answer before it looks at the request.
+    429, which any operation can answer before it looks at the request: too many failed tokens
+    from the client's address, or the token's (or account's) requests per minute or downloads
+    per hour used up (`accounts.ratelimits`); the answer says when to try again
+    (`Retry-After`).
     """
     return {
         (code, PROBLEM_CONTENT_TYPE): OpenApiResponse(

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from nieuwestart.accounts.ratelimits import export_quota
 from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.indicators import charts, exports, registry, selectors
 from nieuwestart.indicators.forms import FilterForm
@@ -98,6 +99,7 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@export_quota
 def export_csv(request: HttpRequest) -> HttpResponse:
     table = _export(request)
     if isinstance(table, HttpResponse):
@@ -108,6 +110,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@export_quota
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     table = _export(request)
     if isinstance(table, HttpResponse):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory, may
+from nieuwestart.accounts.ratelimits import export_quota
 from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
 from nieuwestart.infosheet import selectors
@@ -169,6 +170,7 @@ def sheet(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 
 @login_required
 @require_GET
+@export_quota
 def sheet_pdf(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     trajectory = _read(
         request,
@@ -213,6 +215,7 @@ def version(request: HttpRequest, traject_id: UUID, number: int) -> HttpResponse
 
 @login_required
 @require_GET
+@export_quota
 def version_pdf(request: HttpRequest, traject_id: UUID, number: int) -> HttpResponse:
     trajectory = _read(
         request,
@@ -295,6 +298,7 @@ def my_plan(request: HttpRequest, traject_id: UUID) -> HttpResponse:
 
 @login_required
 @require_GET
+@export_quota
 def my_plan_pdf(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     trajectory = _read(
         request,

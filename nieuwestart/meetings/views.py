@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nieuwestart.access.policy import Action, Category
 from nieuwestart.access.trajectories import access_trajectory, may
 from nieuwestart.accounts.models import User
+from nieuwestart.accounts.ratelimits import export_quota
 from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
 from nieuwestart.deadlines.selectors import deadlines_for
@@ -236,6 +237,7 @@ def pack(request: HttpRequest, traject_id: UUID, overleg_id: UUID) -> HttpRespon
 
 @login_required
 @require_GET
+@export_quota
 def pack_pdf(request: HttpRequest, traject_id: UUID, overleg_id: UUID) -> HttpResponse:
     user = signed_in_user(request)
     trajectory = _access(user, traject_id, export="overlegpakket als PDF")

@@ -157,7 +157,7 @@ def validate_notification(
     kind: NotificationKind | None = None
     if kind_value is None or kind_value == "":
         errors.append(FieldError("soort", REQUIRED, "Dit veld is verplicht."))
-    elif kind_value not in KIND_VALUES:
+    elif not isinstance(kind_value, str) or kind_value not in KIND_VALUES:
         errors.append(FieldError("soort", INVALID, "Kies aanvang, wijziging of einde."))
     else:
         kind = NotificationKind(kind_value)

@@ -245,6 +245,8 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
             "DJANGO_SECURE_HSTS_SECONDS": "0",
             "NIEUWESTART_MANIFEST_STATIC": "0",
             "NIEUWESTART_LOG_FORMAT": "text",
+            # Load from a few clients on one token: counted, never refused.
+            "NIEUWESTART_API_QUOTUM_PER_MINUUT": "1000000",
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -10,3 +10,24 @@ NOT_IN_MATRIX = {
     "oidc/callback/",  # the provider's answer: state, PKCE, ID token and account checks
     "oidc/logout/",  # mozilla-django-oidc's POST-only logout; ours is account/uitloggen
 }
+
+# One's own password change page (nieuwestart.accounts.passwords): every signed-in persona
+# reaches its own page and nobody else's; there is no id in the URL. The flow, the second factor
+# first and the organisation sign-in are in accounts/tests/test_password_change.py.
+WEB_MATRIX = [
+    (
+        "get",
+        "/account/wachtwoord",
+        {
+            "anonymous": 302,
+            "alice": 200,
+            "mia": 200,
+            "bob": 200,
+            "carol": 200,
+            "dave": 200,
+            "priya": 200,
+            "justid": 200,
+            "admin_user": 200,
+        },
+    ),
+]
