@@ -226,11 +226,22 @@ class TrajectoryEvent(models.Model):
     from_value = models.CharField(max_length=200, blank=True)
     to_value = models.CharField(max_length=200, blank=True)
     reason = models.TextField(blank=True)
+    # Who did it: attribution, as in the processing log, not case data. No database
+    # constraint (each cost a check per event written; decision 0015); deleting a user or an
+    # organisation through Django still sets these to NULL.
     actor = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     actor_organisation = models.ForeignKey(
-        "organisations.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+        "organisations.Organisation",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField()
 
@@ -255,8 +266,12 @@ class DetentionNotification(models.Model):
     )
     payload = models.JSONField()
     received_at = models.DateTimeField()
-    received_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    received_by = models.ForeignKey(  # attribution: no database constraint (see the event)
+        "accounts.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
 
     class Meta:
@@ -286,9 +301,15 @@ class ImportRowStatus(models.TextChoices):
 
 
 class ImportRow(models.Model):
-    # Indexed by import_row_unique, which starts with it.
+    # Indexed by import_row_unique, which starts with it. Bookkeeping of the import, not case
+    # data: no database constraint here and on `trajectory` (a check per row; decision 0015);
+    # deleting a batch or a trajectory through Django still removes or unlinks the rows.
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,
+        db_constraint=False,
     )
     line_number = models.PositiveIntegerField()
     # Rows that share a BSN or a meldingId, directly or through each other, have the same
@@ -300,7 +321,7 @@ class ImportRow(models.Model):
     )
     errors = models.JSONField(default=list)
     trajectory = models.ForeignKey(
-        Trajectory, null=True, on_delete=models.SET_NULL, related_name="+"
+        Trajectory, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )
 
     class Meta:
