@@ -45,7 +45,9 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize(("script", "arguments"), SCRIPTS, ids=[" ".join([s, *a]) for s, a in SCRIPTS])
+@pytest.mark.parametrize(
+    ("script", "arguments"), SCRIPTS, ids=[" ".join([s, *a]) for s, a in SCRIPTS]
+)
 def test_the_application_survives(script: str, arguments: list[str]) -> None:
     result = subprocess.run(
         [sys.executable, str(FAULTS / script), *arguments],

@@ -6,60 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('trajectories', '0002_judicial_title_event'),
+        ("organisations", "0001_initial"),
+        ("trajectories", "0002_judicial_title_event"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importbatch',
-            name='content_sha256',
+            model_name="importbatch",
+            name="content_sha256",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='importrow',
-            name='partition',
+            model_name="importrow",
+            name="partition",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='detentionnotification',
-            name='message_id',
+            model_name="detentionnotification",
+            name="message_id",
             field=models.CharField(max_length=100),
         ),
         migrations.AlterField(
-            model_name='importrow',
-            name='batch',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='trajectories.importbatch'),
+            model_name="importrow",
+            name="batch",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="rows",
+                to="trajectories.importbatch",
+            ),
         ),
         migrations.AlterField(
-            model_name='person',
-            name='bsn',
-            field=models.CharField(max_length=9, verbose_name='BSN'),
+            model_name="person",
+            name="bsn",
+            field=models.CharField(max_length=9, verbose_name="BSN"),
         ),
         migrations.AlterField(
-            model_name='trajectory',
-            name='prison',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='inrichting'),
+            model_name="trajectory",
+            name="prison",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.organisation",
+                verbose_name="inrichting",
+            ),
         ),
         migrations.AlterField(
-            model_name='trajectory',
-            name='return_municipality',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='terugkeergemeente'),
+            model_name="trajectory",
+            name="return_municipality",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.organisation",
+                verbose_name="terugkeergemeente",
+            ),
         ),
         migrations.AlterField(
-            model_name='trajectoryevent',
-            name='trajectory',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='trajectories.trajectory'),
+            model_name="trajectoryevent",
+            name="trajectory",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="trajectories.trajectory",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detentionnotification',
-            constraint=models.UniqueConstraint(fields=('message_id',), name='notification_message_id_unique'),
+            model_name="detentionnotification",
+            constraint=models.UniqueConstraint(
+                fields=("message_id",), name="notification_message_id_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(fields=('bsn',), name='person_bsn_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(fields=("bsn",), name="person_bsn_unique"),
         ),
     ]
