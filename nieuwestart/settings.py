@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "nieuwestart.accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "nieuwestart.accounts.middleware.SecondFactorMiddleware",
+    "nieuwestart.accounts.middleware.PageQuotaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -260,6 +261,7 @@ WHITENOISE_USE_FINDERS = DEMO_MODE or DEBUG or TESTING
 # PDF; web and API together) per account per hour. 0 switches one off.
 API_QUOTA_PER_MINUTE = env_int("NIEUWESTART_API_QUOTUM_PER_MINUUT", 600)
 EXPORT_QUOTA_PER_HOUR = env_int("NIEUWESTART_EXPORT_QUOTUM_PER_UUR", 120)
+WEB_QUOTA_PER_MINUTE = env_int("NIEUWESTART_WEB_QUOTUM_PER_MINUUT", 300)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

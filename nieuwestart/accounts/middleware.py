@@ -21,6 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 
+from nieuwestart.accounts.ratelimits import WEB_QUOTA, page_quota_page, rate_limit_hit
 from nieuwestart.accounts.session_lifetime import SESSION_ENDED_KEY, session_too_old
 from nieuwestart.accounts.signins import log_session_ended
 
@@ -63,4 +64,32 @@ class SecondFactorMiddleware:
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             return redirect("accounts:second_factor")
+        return self.get_response(request)
+
+
+# Not pages: the API (its own quota per token), the benchmark-only naive endpoints, static
+# files, health checks, the language switch.
+_NOT_PAGES = ("/api/", "/naief/", "/static/", "/gezond/", "/i18n/")
+
+
+class PageQuotaMiddleware:
+    """A quota per account on pages read in the browser (ASVS 2.4.1; accounts.ratelimits):
+    `WEB_QUOTA_PER_MINUTE` GET or HEAD requests a minute, generous for a person clicking
+    through cases, not for a script copying them. Over it: 429 with Retry-After and a Dutch
+    page. Posts are never counted or refused: what a user typed is saved, quota or not."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            request.method in ("GET", "HEAD")
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(_NOT_PAGES)
+        ):
+            wait = rate_limit_hit(limit=WEB_QUOTA, who=f"user:{user.pk}")
+            if wait:
+                return page_quota_page(request, wait)
         return self.get_response(request)

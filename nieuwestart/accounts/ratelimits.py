@@ -33,7 +33,10 @@ pull the chain's data out fast (also ASVS 2.4.1):
   (`API_QUOTA_PER_MINUTE`): the DRF throttle `ApiQuota`, in REST_FRAMEWORK's defaults;
 - every export (a file: CSV, XLSX, PDF), per account, per hour (`EXPORT_QUOTA_PER_HOUR`), one
   counter for the web and the API together: `export_quota` on the web views, the DRF throttle
-  `ExportQuota` for API answers rendered as a file (a renderer other than JSON).
+  `ExportQuota` for API answers rendered as a file (a renderer other than JSON);
+- every page read in the browser (GET and HEAD outside /api/), per account, per minute
+  (`WEB_QUOTA_PER_MINUTE`): `accounts.middleware.PageQuotaMiddleware`. Form posts are never
+  counted or refused, so nothing a user typed is lost to a quota.
 
 The benchmark-only naive endpoints (/naief/, nieuwestart/api/naive.py) are not counted: they
 exist to measure what the access policy costs next to them.
@@ -97,6 +100,7 @@ OIDC_CALLBACK = Limit("oidc_callback", "RATE_OIDC_CALLBACK_PER_MINUTE")
 API_TOKEN_FAILURE = Limit("api_token_failure", "RATE_API_TOKEN_FAILURES_PER_MINUTE")
 API_QUOTA = Limit("api", "API_QUOTA_PER_MINUTE")
 EXPORT_QUOTA = Limit("export", "EXPORT_QUOTA_PER_HOUR", window=HOUR_SECONDS)
+WEB_QUOTA = Limit("web", "WEB_QUOTA_PER_MINUTE")
 
 
 def client_address(request: HttpRequest) -> str:
@@ -264,6 +268,18 @@ def export_quota(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         return view(request, *args, **kwargs)
 
     return counted
+
+
+def page_quota_page(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """The web answer over the page quota: 429, Retry-After and a Dutch page."""
+    response = render(
+        request,
+        "accounts/page_limited.html",
+        {"seconds": retry_after, "allowed": WEB_QUOTA.allowed},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _not_counted(request: Request) -> bool:

@@ -24,12 +24,25 @@ from nieuwestart.trajectories.models import Trajectory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _inside_one_minute():
+    """Requests counted against a per-minute quota clean up the ended windows on the first
+    hit of a minute: one query more. Each test starts a second into a minute, with the clock
+    running, so all its requests fall in that minute; the first request of each user, made
+    before measuring, carries the clean-up."""
+    now = dt.datetime.now(tz=dt.UTC).replace(second=1, microsecond=0) + dt.timedelta(minutes=1)
+    with time_machine.travel(now, tick=True):
+        yield
+
 # Queries of one request, the session, the user, the access check and its log row included.
 # Before issue 6 the page took 31 queries for a new case and 51 once a sheet was sent and
 # the release was near (docs/benchmarks.md); raise these only with a reason.
-TRAJECTORY_PAGE_MAX = 23
-WORK_LIST_PAGE_MAX = 12
-DUE_LIST_PAGE_MAX = 18
+# Each page one more since the per-account page quota (accounts.middleware.PageQuotaMiddleware):
+# its counter is one upsert per page read.
+TRAJECTORY_PAGE_MAX = 24
+WORK_LIST_PAGE_MAX = 13
+DUE_LIST_PAGE_MAX = 19
 # One more for the API than before: the per-token request quota's counter (accounts.ratelimits).
 DUE_LIST_API_MAX = 13
 
@@ -140,6 +153,8 @@ def test_the_trajectory_page_reads_each_row_once_however_full_the_case(
 ):
     path = f"/trajecten/{trajectory.uuid}"
     grow(trajectory, 1)
+    for user in (alice, bob, carol):
+        _get(web(user), path)  # the first request of the minute may clean up (see above)
     small = {user.username: _get(web(user), path)[1] for user in (alice, bob, carol)}
     grow(trajectory, 2)
     for user in (alice, bob, carol):

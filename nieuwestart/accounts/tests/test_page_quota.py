@@ -1,0 +1,103 @@
+"""A quota per account on pages read in the browser (ASVS 2.4.1): a signed-in script cannot
+copy the chain's cases page by page, a person clicking through cases never notices it, and a
+form post is never refused, so nothing a user typed is lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+
+from nieuwestart.accounts.models import RateCounter
+
+WAIT_PAGE = "Even wachten, te veel pagina"
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[Any]:
+    """Each test starts 5 seconds into a minute with the clock running, so no window edge
+    falls between its requests."""
+    now = time.time()
+    start = now - now % 60 + 65
+    with time_machine.travel(dt.datetime.fromtimestamp(start, tz=dt.UTC), tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def quota(settings: Any) -> int:
+    settings.REQUIRE_SECOND_FACTOR = False
+    settings.WEB_QUOTA_PER_MINUTE = 3
+    return 3
+
+
+def _signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_the_page_after_the_quota_waits_with_a_dutch_explanation(
+    quota: int, alice: Any, bob: Any, trajectory: Any, clock: Any
+) -> None:
+    alice_browser, bob_browser = _signed_in(alice), _signed_in(bob)
+    page = f"/trajecten/{trajectory.uuid}"
+
+    assert [alice_browser.get(page).status_code for _ in range(quota)] == [200] * quota
+    refused = alice_browser.get(page)
+
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    text = refused.content.decode()
+    assert WAIT_PAGE in text and "Wat u heeft opgeslagen, blijft bewaard" in text
+    assert bob_browser.get(page).status_code == 200  # another person is not held up
+
+    clock.shift(dt.timedelta(seconds=60))  # the next minute: reading again
+    assert alice_browser.get(page).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_form_post_over_the_quota_still_reaches_the_form(
+    quota: int, alice: Any, trajectory: Any
+) -> None:
+    browser = _signed_in(alice)
+    for _ in range(quota):
+        browser.get("/")
+    assert browser.get("/").status_code == 429
+
+    response = browser.post(f"/trajecten/{trajectory.uuid}/screening", {})
+
+    # The form answers (here: what is missing), not the quota: a real save goes through too.
+    assert response.status_code in (200, 302)
+    assert WAIT_PAGE not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_api_calls_health_checks_and_signed_out_visitors_do_not_count(
+    quota: int, alice: Any, api: Any, client: Any
+) -> None:
+    token_client = api(alice)
+    for _ in range(quota + 2):
+        assert token_client.get("/api/v1/trajecten").status_code == 200
+        assert client.get("/gezond/leeft").status_code == 200
+        client.get("/account/inloggen")
+    assert not RateCounter.objects.filter(key__startswith="web:").exists()
+
+    assert _signed_in(alice).get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_default_is_generous_for_a_person_and_zero_switches_it_off(
+    settings: Any, alice: Any
+) -> None:
+    settings.REQUIRE_SECOND_FACTOR = False
+    assert settings.WEB_QUOTA_PER_MINUTE == 300  # a page every 0.2 seconds, all minute long
+    settings.WEB_QUOTA_PER_MINUTE = 0
+    browser = _signed_in(alice)
+    assert all(browser.get("/").status_code == 200 for _ in range(5))
+    assert not RateCounter.objects.filter(key__startswith="web:").exists()
