@@ -11,7 +11,15 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nieuwestart.accounts.passwords import CurrentPassword, password_change_check_current
+from nieuwestart.accounts.passwords import (
+    MAX_LENGTH,
+    CurrentPassword,
+    password_change_check_current,
+)
+
+# Longer fields are refused before any check runs: the checks' time grows with the length.
+OLD_PASSWORD_MAX_LENGTH = 1024
+TOO_LONG = _("Dit wachtwoord is te lang. Gebruik niet meer dan %(limit_value)d tekens.")
 
 
 class LoginForm(AuthenticationForm):
@@ -67,7 +75,11 @@ class PasswordChangeForm(forms.Form):
         label=_("Huidig wachtwoord"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": _("Vul uw huidige wachtwoord in.")},
+        max_length=OLD_PASSWORD_MAX_LENGTH,
+        error_messages={
+            "required": _("Vul uw huidige wachtwoord in."),
+            "max_length": _("Dit is niet uw huidige wachtwoord: dat is korter."),
+        },
     )
     new_password1 = forms.CharField(
         label=_("Nieuw wachtwoord"),
@@ -78,13 +90,18 @@ class PasswordChangeForm(forms.Form):
             "is goed te onthouden. Gebruik geen wachtwoord dat u ergens anders ook gebruikt, "
             "en niet vooral uw naam of de naam van uw organisatie."
         ),
-        error_messages={"required": _("Vul een nieuw wachtwoord in.")},
+        max_length=MAX_LENGTH,
+        error_messages={"required": _("Vul een nieuw wachtwoord in."), "max_length": TOO_LONG},
     )
     new_password2 = forms.CharField(
         label=_("Nieuw wachtwoord nog een keer"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Vul het nieuwe wachtwoord nog een keer in.")},
+        max_length=MAX_LENGTH,
+        error_messages={
+            "required": _("Vul het nieuwe wachtwoord nog een keer in."),
+            "max_length": TOO_LONG,
+        },
     )
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
@@ -136,7 +153,9 @@ class PasswordChangeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         new = cleaned.get("new_password1")
-        if not new:
+        if not new or "old_password" not in cleaned:
+            # Without the right current password the new one is not checked at all: the
+            # checks cost time, and nobody may probe them without knowing the password.
             return cleaned
         if cleaned.get("old_password") == new:
             self.add_error(

@@ -57,7 +57,7 @@ MAX_LENGTH = 128
 
 # Failed password changes (a wrong current password), per account and per minute; the same
 # number as for second-factor posts, the other per-account limit.
-PASSWORD_CHANGE = Limit("password_change", "RATE_SECOND_FACTOR_PER_MINUTE")
+PASSWORD_CHANGE = Limit("password_change", "RATE_PASSWORD_CHANGE_PER_MINUTE")
 
 # Context words (ASVS 6.1.2, 6.2.11): the product and words of the chain that anyone who knows
 # where the account is used would try first. Matched without case, spaces and signs, and with
@@ -261,6 +261,8 @@ class BreachedPasswordValidator(CommonPasswordValidator):
         return False
 
     def validate(self, password: str, user: Any = None) -> None:
+        if len(password) > MAX_LENGTH:  # refused by MaximumLengthValidator; not worth the time
+            return
         if self.is_breached(password):
             raise ValidationError(self.get_error_message(), code="password_too_common")
 
@@ -322,6 +324,8 @@ class ContextWordValidator:
         self._breached = BreachedPasswordValidator()
 
     def validate(self, password: str, user: Any = None) -> None:
+        if len(password) > MAX_LENGTH:  # refused by MaximumLengthValidator; not worth the time
+            return
         words = context_words(user)
         for table in (_LEET_I, _LEET_L):
             remainder = self._remainder(password, words, table)

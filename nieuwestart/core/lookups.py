@@ -3,7 +3,9 @@
 `field__in=[...]` puts one placeholder per value in the SQL. For the import's lists of 1,000
 BSNs or meldingIds that made building, sending and parsing the statement cost more than running
 it (docs/decisions/0015). `any_of` sends the list as one value: an array on PostgreSQL
-(`= ANY(%s)`), a JSON array read with `json_each` on SQLite. Same rows as `__in`.
+(`= ANY(%s)`), a JSON array read with `json_each` on SQLite. Same rows as `__in` for a list
+of plain values (text, numbers, dates, UUIDs); not for model instances, querysets or
+expressions (use `__in` for those).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql.compiler import SQLCompiler
@@ -33,7 +36,7 @@ class AnyOf(models.Lookup):
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", (*lhs_params, values)
         sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608  # nosec B608  # compiled column, value as a parameter
-        return sql, (*lhs_params, json.dumps(values))
+        return sql, (*lhs_params, json.dumps(values, cls=DjangoJSONEncoder))
 
 
 models.Field.register_lookup(AnyOf)

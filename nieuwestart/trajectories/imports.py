@@ -21,6 +21,7 @@ import csv
 import ctypes
 import hashlib
 import io
+import logging
 import multiprocessing
 import os
 import signal
@@ -61,6 +62,7 @@ PERSON_COLUMNS = {"bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboorted
 MAX_ROWS = 50_000
 # Rows per transaction: big enough for set-based work, small enough to lose little on a crash.
 CHUNK_SIZE = 1000
+logger = logging.getLogger("nieuwestart.import")
 # Partitions per batch (decision 0015): divisible by 1, 2, 3, 4 and 6 workers.
 PARTITIONS = 12
 # First key of the advisory locks on a batch's partitions: (batch id, LOCK_BASE + partition).
@@ -293,6 +295,7 @@ def import_batch_run(
                 [p for p in range(PARTITIONS) if p % workers == w],
                 data,
                 partitions,
+                os.getpid(),
             ),
             name=f"import-{batch.pk}-{w}",
         )
@@ -319,8 +322,9 @@ def _worker(
     mine: list[int],
     data: list[dict[str, Any]] | None,
     partitions: list[int],
+    parent: int,
 ) -> None:
-    _end_with_parent()
+    _end_with_parent(parent)
     try:
         _run_partitions(
             actor=User.objects.select_related("organisation").get(pk=actor_id),
@@ -358,10 +362,11 @@ def _run_partitions(
             if progress is not None:
                 progress(batch)
         if data is not None:
-            stored = ImportRow.objects.filter(batch=batch)
-            if not every:
-                stored = stored.filter(partition__in=mine)
-            present = set(stored.values_list("line_number", flat=True))
+            # Every stored line of the batch, not only this worker's partitions: rows stored
+            # before partitions existed, or added by the retention run, all have partition 0.
+            present = set(
+                ImportRow.objects.filter(batch=batch).values_list("line_number", flat=True)
+            )
             wanted = set(mine)
             todo = [
                 (index + 2, partition, notification)
@@ -391,7 +396,14 @@ def _partitions_held(batch: ImportBatch, mine: list[int]) -> Iterator[None]:
     keys = [(batch.pk, LOCK_BASE + p) for p in sorted(mine)]
     with connection.cursor() as cursor:
         for key in keys:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+            if not cursor.fetchone()[0]:
+                logger.warning(
+                    "import batch=%s partition=%s: wacht op een andere import van deze batch",
+                    batch.pk,
+                    key[1] - LOCK_BASE,
+                )
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
     try:
         yield
     finally:
@@ -450,15 +462,17 @@ def _finish_if_done(batch: ImportBatch) -> None:
         )
 
 
-def _end_with_parent() -> None:
-    """Linux: this worker gets SIGKILL when the process that started it dies, as a single
-    process would have died with it (a killed import leaves no workers running on)."""
+def _end_with_parent(parent: int) -> None:
+    """Linux: this worker gets SIGKILL when the process that started it (`parent`) dies, as a
+    single process would have died with it (a killed import leaves no workers running on)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: the worker finishes its partitions alone
         return
-    if os.getppid() == 1:  # the parent died before the line above ran
+    # The parent died before the line above ran: the worker now belongs to another process.
+    # (Compared with the parent's own pid: in a container the command itself is pid 1.)
+    if os.getppid() != parent:
         os._exit(1)
 
 
@@ -547,13 +561,17 @@ def _store_outcomes(outcomes: dict[int, IngestResult]) -> None:
 
 
 def import_summary(batch: ImportBatch) -> dict[str, int]:
+    """Lines per outcome, `total`, `done` and `niet_opgeslagen`. Lines of a command-line import
+    not stored yet (decision 0015) count as waiting (`wachtend`), and also as
+    `niet_opgeslagen`: only that command, given the same file again, can process them; the web
+    page's steps cannot."""
     counts = {s: 0 for s in ImportRowStatus.values}
     for item in ImportRow.objects.filter(batch=batch).values("status").annotate(n=Count("id")):
         counts[item["status"]] = item["n"]
+    stored = sum(counts.values())
+    done = stored - counts[ImportRowStatus.PENDING]
     counts["total"] = batch.total_rows
-    # Rows not stored yet (a run that stores per worker) count as waiting, not as done.
-    counts["done"] = sum(
-        n for status, n in counts.items() if status not in (ImportRowStatus.PENDING, "total")
-    )
-    counts[ImportRowStatus.PENDING] = batch.total_rows - counts["done"]
+    counts["done"] = done
+    counts[ImportRowStatus.PENDING] = batch.total_rows - done
+    counts["niet_opgeslagen"] = max(batch.total_rows - stored, 0)
     return counts

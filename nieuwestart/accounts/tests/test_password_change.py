@@ -150,7 +150,7 @@ def test_wrong_current_passwords_count_towards_the_sign_in_lockout(signed_in, se
 
 @pytest.mark.django_db
 def test_wrong_current_passwords_are_rate_limited_per_account(signed_in, settings, caplog):
-    settings.RATE_SECOND_FACTOR_PER_MINUTE = 2  # PASSWORD_CHANGE uses the same number
+    settings.RATE_PASSWORD_CHANGE_PER_MINUTE = 2
     caplog.set_level(logging.INFO, logger="nieuwestart.signin")
     change(signed_in, old="fout-een")
     change(signed_in, old="fout-twee")
@@ -364,3 +364,27 @@ def test_the_rules_hold_for_the_administrators_forms_too(alice):
         password_validation.validate_password("PI-Almelo-2025!", alice)
 
     assert {e.code for e in refused.value.error_list} >= {"password_context_word"}
+
+
+def test_a_huge_new_password_is_refused_at_once_and_changes_nothing(signed_in):
+    """The checks take longer the longer the password; a field of a megabyte must not tie up
+    a server for minutes (their time grew with the square of the length)."""
+    huge = "x" * 200_000 + "q"
+
+    started = time.perf_counter()
+    response = change(signed_in, new=huge)
+    seconds = time.perf_counter() - started
+
+    page = response.content.decode()
+    assert "Dit wachtwoord is te lang. Gebruik niet meer dan 128 tekens." in page
+    assert alice_has(PASSWORD)
+    assert seconds < 5, f"{seconds:.1f} s for one refused post"
+
+
+def test_without_the_right_current_password_the_new_one_is_not_judged(signed_in):
+    """Nobody probes the password rules (or their cost) without knowing the password."""
+    response = change(signed_in, old="niet-mijn-wachtwoord", new="wachtwoord1234")
+
+    page = response.content.decode()
+    assert WRONG_CURRENT in page
+    assert BREACHED not in page

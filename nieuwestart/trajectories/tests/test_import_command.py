@@ -57,3 +57,25 @@ def test_only_an_administrator_or_the_system_account_imports(alice: Any, tmp_pat
     with pytest.raises(CommandError):
         _run(path, user="alice")
     assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_another_file_under_the_same_name_starts_a_new_batch(
+    admin_user: Any, tmp_path: Path
+) -> None:
+    """A daily export under a fixed name: yesterday's interrupted batch does not block today's."""
+    path = tmp_path / "meldingen.csv"
+    path.write_bytes(_csv(ROWS))
+    yesterday = import_batch_create(
+        actor=admin_user, file_name=path.name, content=path.read_bytes()
+    )
+    path.write_bytes(_csv(ROWS[:3]))  # today's file, same name
+
+    output = _run(path)
+
+    assert "Verder met" not in output
+    assert ImportBatch.objects.count() == 2
+    today = ImportBatch.objects.exclude(pk=yesterday.pk).get()
+    assert today.finished_at is not None and today.total_rows == 3
+    yesterday.refresh_from_db()
+    assert yesterday.finished_at is None  # left for its own rerun, or the retention run

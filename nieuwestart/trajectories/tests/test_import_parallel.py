@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -178,3 +183,57 @@ def test_the_web_upload_stores_every_row_at_once_with_its_partition(admin_user: 
         .values_list("partition", flat=True)
     )
     assert stored == partitions_of(read_notifications(content))
+
+
+PID_ONE = """
+import multiprocessing, os, sys
+sys.path.insert(0, sys.argv[1])
+os.environ["DJANGO_SETTINGS_MODULE"] = "nieuwestart.settings"
+os.environ["NIEUWESTART_TESTING"] = "1"
+import django
+django.setup()
+from nieuwestart.trajectories.imports import _end_with_parent
+assert os.getpid() == 1, os.getpid()
+def worker(parent):
+    _end_with_parent(parent)
+    sys.exit(0)
+process = multiprocessing.get_context("fork").Process(target=worker, args=(os.getpid(),))
+process.start()
+process.join()
+sys.exit(process.exitcode)
+"""
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs util-linux unshare")
+def test_workers_run_when_the_command_is_pid_1_as_in_a_container(tmp_path: Any) -> None:
+    """In a container without an init process the import command is pid 1; its workers must
+    not take that for "my parent died"."""
+    script = tmp_path / "pid_one.py"
+    script.write_text(PID_ONE)
+    root = str(Path(__file__).resolve().parents[3])
+    command = ["unshare", "--pid", "--fork", "--mount-proc", sys.executable, str(script), root]
+    if os.geteuid() != 0:
+        command[1:1] = ["--user", "--map-root-user"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603  # fixed arguments
+    if result.returncode != 0 and "unshare failed" in result.stderr:
+        pytest.skip(f"no new pid namespace here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.django_db
+def test_the_web_page_of_an_unfinished_command_line_import_says_how_to_finish_it(
+    admin_user: Any, client: Any, settings: Any
+) -> None:
+    settings.REQUIRE_SECOND_FACTOR = False
+    people = _people(0)
+    content = _file("C", people)
+    batch = import_batch_start(actor=admin_user, file_name="x.csv", content=content)
+    client.force_login(admin_user)
+
+    page = client.get(f"/import/{batch.uuid}").content.decode()
+
+    lines = len(TEMPLATE) + len(EXTRA)
+    assert f"{lines} regels zijn nog niet ingelezen" in page
+    assert "manage.py import_notifications" in page
+    assert "Verder verwerken" not in page  # the web steps cannot read lines from the file
+    assert import_summary(batch)["niet_opgeslagen"] == lines

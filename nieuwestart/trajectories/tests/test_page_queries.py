@@ -35,6 +35,7 @@ def _inside_one_minute():
     with time_machine.travel(now, tick=True):
         yield
 
+
 # Queries of one request, the session, the user, the access check and its log row included.
 # Before issue 6 the page took 31 queries for a new case and 51 once a sheet was sent and
 # the release was near (docs/benchmarks.md); raise these only with a reason.

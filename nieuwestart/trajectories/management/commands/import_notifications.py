@@ -3,7 +3,8 @@
 The same import as the web page (`/import/`, decisions 0007 and 0013): the file is stored as a
 batch, then processed in chunks of 1,000 rows, each chunk one transaction. Stopped halfway
 (a crash, a kill, a lost connection)? Run the same command again: it continues the unfinished
-batch of the same file and user where it stopped, so the end state is that of one clean run.
+batch of the same file (same content) and user where it stopped, so the end state is that of
+one clean run. Another file under the same name starts a new batch.
 
 `--processen N` (PostgreSQL) lets N processes work side by side, each storing and processing
 its own part of the file (decision 0015): the outcome of every row is the same as with one.
@@ -22,6 +23,7 @@ from nieuwestart.trajectories.imports import (
     CHUNK_SIZE,
     ImportFileError,
     ImportWorkerFailed,
+    content_hash,
     import_batch_run,
     import_batch_start,
     import_summary,
@@ -80,13 +82,14 @@ class Command(BaseCommand):
             raise CommandError(f"Kan {path} niet lezen: {exc.strerror}.") from exc
         batch = None
         if not options["nieuw"]:
-            batch = (
-                ImportBatch.objects.filter(
-                    file_name=path.name[:200], uploaded_by=user, finished_at__isnull=True
-                )
-                .order_by("-uploaded_at")
-                .first()
-            )
+            # The unfinished batch of this user with the same content (its SHA-256): a file
+            # with the same name but other content (tomorrow's export) starts a new batch.
+            unfinished = ImportBatch.objects.filter(
+                uploaded_by=user, finished_at__isnull=True
+            ).order_by("-uploaded_at")
+            batch = unfinished.filter(content_sha256=content_hash(content)).first()
+            if batch is None:  # stored before the hash was kept: by name, as it was then
+                batch = unfinished.filter(file_name=path.name[:200], content_sha256="").first()
         started = time.perf_counter()
         try:
             notifications = read_notifications(content)
