@@ -103,6 +103,15 @@ class RetentionError(Exception):
     """A legal-hold request that cannot be carried out; the message is for the user."""
 
 
+def _item_done(item: RetentionItem, run: _Run, *, rows: int) -> None:
+    """Mark a reported removal carried out, by this run, with how many rows it touched."""
+    item.status = ItemStatus.DONE
+    item.done_at = run.now
+    item.done_report = run.report
+    item.rows = rows
+    item.save(update_fields=["status", "done_at", "done_report", "rows"])
+
+
 def current_rules() -> dict[str, RetentionRule]:
     return rules_from(parse_overrides(settings.RETENTION_TERMS))
 
@@ -321,11 +330,7 @@ def _apply_locked(run: _Run, pk: int, items: Sequence[RetentionItem]) -> bool:
                 detail=f"{locked.action} {locked.category}: {rows} rijen"
                 + (" (hele traject verwijderd)" if whole else ""),
             )
-            locked.status = ItemStatus.DONE
-            locked.done_at = run.now
-            locked.done_report = run.report
-            locked.rows = rows
-            locked.save(update_fields=["status", "done_at", "done_report", "rows"])
+            _item_done(locked, run, rows=rows)
             counts = run.counts[locked.category]
             counts.done += 1
             counts.rows += rows
@@ -487,11 +492,7 @@ def _apply_abandoned_batch(run: _Run, pk: int, item: RetentionItem, days: int) -
                 f"{never} regels nooit verwerkt, {emptied} regels geleegd"
                 + (f", {kept} regels bewaard wegens bewaarplicht" if kept else ""),
             )
-            locked.status = ItemStatus.DONE
-            locked.done_at = run.now
-            locked.done_report = run.report
-            locked.rows = emptied
-            locked.save(update_fields=["status", "done_at", "done_report", "rows"])
+            _item_done(locked, run, rows=emptied)
     except Exception as error:
         run.report.errors.append({"importbestand": str(uuid), "fout": type(error).__name__})
         run.out(f"importbestand {uuid}: niet gelukt ({type(error).__name__}), niets veranderd")
@@ -536,11 +537,7 @@ def _apply_import_batch(run: _Run, pk: int, item: RetentionItem) -> None:
                 f"{emptied} regels geleegd"
                 + (f", {kept} regels bewaard wegens bewaarplicht" if kept else ""),
             )
-            locked.status = ItemStatus.DONE
-            locked.done_at = run.now
-            locked.done_report = run.report
-            locked.rows = emptied
-            locked.save(update_fields=["status", "done_at", "done_report", "rows"])
+            _item_done(locked, run, rows=emptied)
     except Exception as error:
         run.report.errors.append(
             {"importbestand": str(item.trajectory_uuid), "fout": type(error).__name__}

@@ -422,21 +422,8 @@ def _process_lines(
 ) -> None:
     """Validate and ingest lines of the file that are not stored yet, then store each with
     its outcome: one transaction for the chunk and its rows."""
-    today = timezone.localdate()
-    outcomes: list[IngestResult | None] = [None] * len(lines)
-    valid: list[tuple[int, ValidNotification]] = []
-    for index, (_line, _partition, data) in enumerate(lines):
-        try:
-            valid.append((index, validate_notification(data, today=today, organisations=lookup)))
-        except InvalidNotification as exc:
-            outcomes[index] = IngestResult(
-                ImportRowStatus.REJECTED, None, [e.as_dict() for e in exc.errors]
-            )
-    results = notifications_ingest_bulk(
-        actor=actor, notifications=[n for _, n in valid], channel=Channel.SYSTEM
-    )
-    for (index, _n), result in zip(valid, results, strict=True):
-        outcomes[index] = result
+    items = [(line, data) for line, _partition, data in lines]
+    outcomes = _outcomes(actor=actor, items=items, lookup=lookup)
     insert_rows(
         ImportRow,
         [
@@ -445,14 +432,35 @@ def _process_lines(
                 "line_number": line,
                 "partition": partition,
                 "data": data,
-                "status": str(outcome.status),
-                "errors": outcome.errors,
-                "trajectory_id": outcome.trajectory_id,
+                "status": str(outcomes[line].status),
+                "errors": outcomes[line].errors,
+                "trajectory_id": outcomes[line].trajectory_id,
             }
-            for (line, partition, data), outcome in zip(lines, outcomes, strict=True)
-            if outcome is not None
+            for line, partition, data in lines
         ],
     )
+
+
+def _outcomes(
+    *, actor: User, items: list[tuple[int, Any]], lookup: OrganisationLookup
+) -> dict[int, IngestResult]:
+    """Validate each (key, notification data) and ingest the valid ones in order: the outcome
+    per key. The API's validator, so a line is refused for the API's reasons."""
+    today = timezone.localdate()
+    outcomes: dict[int, IngestResult] = {}
+    valid: list[tuple[int, ValidNotification]] = []
+    for key, data in items:
+        try:
+            valid.append((key, validate_notification(data, today=today, organisations=lookup)))
+        except InvalidNotification as exc:
+            outcomes[key] = IngestResult(
+                ImportRowStatus.REJECTED, None, [e.as_dict() for e in exc.errors]
+            )
+    results = notifications_ingest_bulk(
+        actor=actor, notifications=[n for _, n in valid], channel=Channel.SYSTEM
+    )
+    outcomes.update((key, result) for (key, _n), result in zip(valid, results, strict=True))
+    return outcomes
 
 
 def _finish_if_done(batch: ImportBatch) -> None:
@@ -502,20 +510,7 @@ def _process_chunk(
     )
     if not rows:
         return 0
-    today = timezone.localdate()
-    outcomes: dict[int, IngestResult] = {}
-    valid: list[tuple[int, ValidNotification]] = []
-    for pk, data in rows:
-        try:
-            valid.append((pk, validate_notification(data, today=today, organisations=lookup)))
-        except InvalidNotification as exc:
-            outcomes[pk] = IngestResult(
-                ImportRowStatus.REJECTED, None, [e.as_dict() for e in exc.errors]
-            )
-    results = notifications_ingest_bulk(
-        actor=actor, notifications=[n for _, n in valid], channel=Channel.SYSTEM
-    )
-    outcomes.update((pk, result) for (pk, _), result in zip(valid, results, strict=True))
+    outcomes = _outcomes(actor=actor, items=rows, lookup=lookup)
     _store_outcomes(outcomes)
     return len(rows)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 
 from tests.oidc_provider import StubProvider
 
@@ -27,3 +30,14 @@ def oidc(settings: Any, oidc_provider: StubProvider) -> StubProvider:
         setattr(settings, name, value)
     settings.REQUIRE_SECOND_FACTOR = True
     return oidc_provider
+
+
+@pytest.fixture
+def clock() -> Iterator[Any]:
+    """The test starts 5 seconds into an hour (so also into a minute), with the clock running.
+    Rate limits and quotas count per minute or per hour: a test whose requests straddled a
+    window edge would start counting again. `clock.shift(...)` moves on to the next window."""
+    now = time.time()
+    start = now - now % 3600 + 3605
+    with time_machine.travel(dt.datetime.fromtimestamp(start, tz=dt.UTC), tick=True) as traveller:
+        yield traveller

@@ -5,12 +5,9 @@ form post is never refused, so nothing a user typed is lost."""
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 
 from nieuwestart.accounts.models import RateCounter
@@ -19,13 +16,8 @@ WAIT_PAGE = "Even wachten, te veel pagina"
 
 
 @pytest.fixture(autouse=True)
-def clock() -> Iterator[Any]:
-    """Each test starts 5 seconds into a minute with the clock running, so no window edge
-    falls between its requests."""
-    now = time.time()
-    start = now - now % 60 + 65
-    with time_machine.travel(dt.datetime.fromtimestamp(start, tz=dt.UTC), tick=True) as traveller:
-        yield traveller
+def _counting_window(clock: Any) -> None:
+    """Inside one counting window (conftest `clock`)."""
 
 
 @pytest.fixture

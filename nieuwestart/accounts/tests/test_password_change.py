@@ -10,15 +10,12 @@ organisation is told that the organisation manages the password.
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import logging
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -42,12 +39,8 @@ CONTEXT = "het bestaat vooral uit uw naam, uw gebruikersnaam, uw organisatie"
 
 
 @pytest.fixture(autouse=True)
-def _start_of_a_minute() -> Iterator[None]:
-    """The rate limit counts per minute: start 5 s into one, so no test straddles a boundary."""
-    now = time.time()
-    start = now - now % 60 + 65
-    with time_machine.travel(dt.datetime.fromtimestamp(start, tz=dt.UTC), tick=True):
-        yield
+def _counting_window(clock: Any) -> None:
+    """Inside one counting window (conftest `clock`)."""
 
 
 @pytest.fixture

@@ -8,19 +8,15 @@ set low here (settings), so a few requests reach them.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import include, path
 
@@ -40,14 +36,8 @@ urlpatterns = [
 
 
 @pytest.fixture(autouse=True)
-def clock() -> Iterator[Any]:
-    """Each test starts 5 seconds into an hour, with the clock running: the API quota counts
-    per minute and the export quota per hour, and a test whose requests straddled a window edge
-    would start counting again."""
-    now = time.time()
-    start = now - now % 3600 + 3605
-    with time_machine.travel(dt.datetime.fromtimestamp(start, tz=dt.UTC), tick=True) as traveller:
-        yield traveller
+def _counting_window(clock: Any) -> None:
+    """Inside one counting window (conftest `clock`)."""
 
 
 @pytest.fixture

@@ -7,14 +7,10 @@ Limits are set low here (settings) so a few requests reach them.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -39,13 +35,8 @@ def _assert_retry_after(response: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _start_of_a_minute() -> Iterator[None]:
-    """Each test starts 5 seconds into a minute, with the clock running: the counters are per
-    minute, and a test whose hits straddled a minute boundary would start counting again."""
-    now = time.time()
-    start = now - now % 60 + 65
-    with time_machine.travel(dt.datetime.fromtimestamp(start, tz=dt.UTC), tick=True):
-        yield
+def _counting_window(clock: Any) -> None:
+    """Inside one counting window (conftest `clock`)."""
 
 
 @pytest.mark.django_db
