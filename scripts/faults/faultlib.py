@@ -247,6 +247,7 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
             "NIEUWESTART_LOG_FORMAT": "text",
             # Load from a few clients on one token: counted, never refused.
             "NIEUWESTART_API_QUOTUM_PER_MINUUT": "1000000",
+            "NIEUWESTART_WEB_QUOTUM_PER_MINUUT": "1000000",
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -626,6 +626,8 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
             # The api profile sends more than 10 requests a second per token: counted (the
             # counter write is part of the measured cost), never refused.
             "NIEUWESTART_API_QUOTUM_PER_MINUUT": "1000000",
+            # The same for pages read in the browser (accounts.middleware.PageQuotaMiddleware).
+            "NIEUWESTART_WEB_QUOTUM_PER_MINUUT": "1000000",
             "DJANGO_LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "nieuwestart.settings",
         }
