@@ -209,11 +209,14 @@ def import_batch_process(
     limit: int = 200,
     chunk_size: int = CHUNK_SIZE,
     partitions: Collection[int] | None = None,
+    lookup: OrganisationLookup | None = None,
 ) -> int:
     """Process up to `limit` pending rows in chunks of `chunk_size`; returns how many were
     processed. Each chunk is one transaction: all its rows get their outcome, or none do.
-    `partitions`: only the rows of these partitions (a worker of `import_batch_run`)."""
-    lookup = OrganisationLookup(preload=True)
+    `partitions`: only the rows of these partitions (a worker of `import_batch_run`);
+    `lookup`: the organisations, if the caller has them loaded already."""
+    if lookup is None:
+        lookup = OrganisationLookup(preload=True)
     only = sorted(partitions) if partitions is not None else None
     processed = 0
     while processed < limit:
@@ -351,6 +354,7 @@ def _run_partitions(
 ) -> None:
     with _partitions_held(batch, mine):
         every = len(mine) == PARTITIONS
+        lookup = OrganisationLookup(preload=True)  # one read of the organisations per process
         # Rows stored at upload (the web import) that still wait.
         while import_batch_process(
             actor=actor,
@@ -358,6 +362,7 @@ def _run_partitions(
             limit=chunk_size,
             chunk_size=chunk_size,
             partitions=None if every else mine,
+            lookup=lookup,
         ):
             if progress is not None:
                 progress(batch)
@@ -375,7 +380,6 @@ def _run_partitions(
                 )
                 if partition in wanted and index + 2 not in present
             ]
-            lookup = OrganisationLookup(preload=True)
             for start in range(0, len(todo), chunk_size):
                 _process_lines(
                     actor=actor, batch=batch, lines=todo[start : start + chunk_size], lookup=lookup
