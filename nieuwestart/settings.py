@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "nieuwestart.core.middleware.ApiVersionMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "nieuwestart.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,7 +189,9 @@ OTP_TOTP_ISSUER = "Nieuwe Start"
 
 # Idle sessions expire: every request renews the cookie, silence ends it.
 SESSION_COOKIE_AGE = env_int("NIEUWESTART_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed by accounts.middleware.IdleSessionMiddleware at most once a minute, not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,6 +6,9 @@ nieuwestart.accounts.session_lifetime. A page request then goes to the login pag
 why; an API request just continues without the session (the API takes tokens only, so without
 one it answers 401 problem+json).
 
+IdleSessionMiddleware renews a session in use so that it ends only after SESSION_COOKIE_AGE
+without requests (the idle timeout), writing it at most once per SESSION_RENEW_SECONDS.
+
 SecondFactorMiddleware: a second factor is a TOTP code, or a sign-in through the organisation at
 a strong enough level (its `acr`, see nieuwestart.accounts.oidc), which verifies the session
 through django-otp as well.
@@ -13,11 +16,13 @@ through django-otp as well.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 
@@ -30,6 +35,35 @@ from nieuwestart.accounts.signins import log_session_ended
 _OPEN_PREFIXES = ("/account/", "/oidc/", "/static/", "/api/", "/gezond/", "/i18n/")
 # Requests that need no session: after ending one they carry on, without a redirect.
 _SESSIONLESS_PREFIXES = ("/api/", "/static/", "/gezond/")
+
+
+# When the session was last renewed (saved), in seconds since the epoch.
+RENEWED_AT_KEY = "nieuwestart_renewed_at"
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """The idle timeout without a database write on every page.
+
+    A session row expires SESSION_COOKIE_AGE after it was last saved. Saving it on every request
+    (`SESSION_SAVE_EVERY_REQUEST`) cost an UPDATE and a commit per page. Here a session that is
+    in use is saved again once SESSION_RENEW_SECONDS have passed since its last save, and
+    whenever something in it changed, so an idle session ends between SESSION_COOKIE_AGE minus
+    SESSION_RENEW_SECONDS and SESSION_COOKIE_AGE after the last request. A failed request
+    (status 500) renews nothing, as in Django's own middleware.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            renewed_at = session.get(RENEWED_AT_KEY)
+            stale = (
+                not isinstance(renewed_at, int)
+                or not 0 <= now - renewed_at < settings.SESSION_RENEW_SECONDS
+            )
+            if session.modified or stale:
+                session[RENEWED_AT_KEY] = now
+        return super().process_response(request, response)
 
 
 class SessionLifetimeMiddleware:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from nieuwestart.access.trajectories import visible_trajectories
+from nieuwestart.access.trajectories import trajectory_visible
 from nieuwestart.accounts.models import User
 from nieuwestart.notify.models import Notification
 
@@ -22,7 +22,7 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     """The user's notifications they may see now, newest first (person joined for the name)."""
     if not user.is_authenticated:
         return Notification.objects.none()
-    visible = Q(trajectory__isnull=True) | Q(trajectory__in=visible_trajectories(user).values("pk"))
+    visible = Q(trajectory__isnull=True) | trajectory_visible(user)
     return (
         Notification.objects.filter(recipient=user)
         .filter(visible)

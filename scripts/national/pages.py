@@ -16,7 +16,9 @@ the tables read most. Times depend on the machine; the query counts do not.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
+import pstats
 import re
 import statistics
 import sys
@@ -33,6 +35,15 @@ def main() -> None:
     parser.add_argument("pages", nargs="*", help="only these pages (names as printed)")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--tables", action="store_true", help="print the tables read most")
+    parser.add_argument("--queries", action="store_true", help="print each query of a request")
+    parser.add_argument(
+        "--profile", type=int, metavar="N", default=0,
+        help="profile the timed requests and print N functions (see --sort and --only)",
+    )
+    parser.add_argument("--sort", default="tottime", help="pstats order (tottime, cumulative)")
+    parser.add_argument(
+        "--only", action="append", default=[], help="only functions whose path matches (regex)"
+    )
     args = parser.parse_args()
     setup_django()
 
@@ -93,9 +104,14 @@ def main() -> None:
         if response.status_code != 200:
             sys.exit(f"{name}: {path} answered {response.status_code}")
         times = []
+        profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.runs):
             started = time.perf_counter()
+            if profiler:
+                profiler.enable()
             client.get(path)
+            if profiler:
+                profiler.disable()
             times.append((time.perf_counter() - started) * 1000)
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
@@ -106,6 +122,11 @@ def main() -> None:
         if args.tables:
             sql = " ".join(q["sql"] for q in queries.captured_queries)
             print("   ", Counter(re.findall(r'FROM "(\w+)"', sql)).most_common(10))
+        if args.queries:
+            for query in queries.captured_queries:
+                print(f"    {query['time']:>6}s {query['sql'][:160]}")
+        if profiler:
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(*args.only, args.profile)
 
 
 if __name__ == "__main__":

@@ -100,7 +100,6 @@ def test_the_idle_timeout_is_unchanged():
     from django.conf import settings as live
 
     assert live.SESSION_COOKIE_AGE == 30 * 60
-    assert live.SESSION_SAVE_EVERY_REQUEST is True
     assert live.SESSION_MAX_HOURS == 10
 
 
