@@ -32,6 +32,7 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nieuwestart.accounts.models import User
 from nieuwestart.audit.models import Channel
@@ -91,7 +92,7 @@ def parse_file(content: bytes) -> list[dict[str, str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            "Het bestand is geen UTF-8-tekst. Sla het op als CSV (UTF-8)."
+            _("Het bestand is geen UTF-8-tekst. Sla het op als CSV (UTF-8).")
         ) from exc
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
@@ -101,15 +102,16 @@ def parse_file(content: bytes) -> list[dict[str, str]]:
     ]
     if missing:
         raise ImportFileError(
-            "De eerste regel moet de kolomnamen bevatten. Deze ontbreken: "
-            + ", ".join(missing)
-            + "."
+            _("De eerste regel moet de kolomnamen bevatten. Deze ontbreken: %(columns)s.")
+            % {"columns": ", ".join(missing)}
         )
     rows = list(reader)
     if not rows:
-        raise ImportFileError("Het bestand bevat geen meldingen.")
+        raise ImportFileError(_("Het bestand bevat geen meldingen."))
     if len(rows) > MAX_ROWS:
-        raise ImportFileError(f"Een bestand mag hoogstens {MAX_ROWS} meldingen bevatten.")
+        raise ImportFileError(
+            _("Een bestand mag hoogstens %(max)s meldingen bevatten.") % {"max": MAX_ROWS}
+        )
     return rows
 
 
@@ -266,8 +268,10 @@ def import_batch_run(
     if content is not None:
         if batch.content_sha256 and batch.content_sha256 != content_hash(content):
             raise ImportFileError(
-                "Dit is niet hetzelfde bestand als bij het begin van deze import. "
-                "Begin een nieuwe import."
+                _(
+                    "Dit is niet hetzelfde bestand als bij het begin van deze import. "
+                    "Begin een nieuwe import."
+                )
             )
         data = notifications if notifications is not None else read_notifications(content)
         partitions = partitions_of(data)

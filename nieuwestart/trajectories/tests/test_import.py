@@ -83,6 +83,23 @@ def test_a_file_without_the_right_columns_is_refused_as_a_whole(client, settings
 
 
 @pytest.mark.django_db
+def test_a_refused_file_is_explained_in_english_to_an_english_user(client, settings, admin_user):
+    settings.REQUIRE_SECOND_FACTOR = False
+    client.force_login(admin_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for content, says in [
+        (b"naam,datum\nJan,2020-01-01\n", "These are missing: meldingId, soort, bsn, inrichting."),
+        (HEADER.encode(), "The file contains no notifications."),
+        (b"\xff\xfe\x00", "The file is not UTF-8 text."),
+    ]:
+        upload = SimpleUploadedFile("fout.csv", content, content_type="text/csv")
+        response = client.post("/import/", {"bestand": upload})
+        assert response.status_code == 200
+        assert says in response.content.decode()
+    assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_someone_elses_import_is_not_visible(client, settings, admin_user, make_user):
     settings.REQUIRE_SECOND_FACTOR = False
     batch = import_batch_create(actor=admin_user, file_name="x.csv", content=_csv(ROWS[:1]))
