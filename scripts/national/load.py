@@ -23,6 +23,11 @@ Profiles:
   policy, no log). `--compare-rounds N` alternates policy and naive runs N times each and
   reports the throughput ratio per round.
 
+`--compare-quota-rounds N` (with `--start-server`) runs the chosen profile N times with the
+per-account and per-token quotas counting and N times with them switched off, alternating
+(on/off, then off/on, ...), each time on a fresh gunicorn, and reports the server and database
+CPU per request of each: what the quota counter costs.
+
 A 412 answer to a screening PUT is a detected conflict, not an error. Errors are any other
 unexpected status and every connection failure. Prints a markdown table (p50, p95, p99 in ms,
 requests per second, errors) per endpoint; `--json FILE` writes the same as JSON.
@@ -748,6 +753,52 @@ def load_average() -> str:
         return "?"
 
 
+QUOTA_OFF = {"NIEUWESTART_API_QUOTUM_PER_MINUUT": "0", "NIEUWESTART_WEB_QUOTUM_PER_MINUUT": "0"}
+
+
+def compare_quota(args: argparse.Namespace) -> None:
+    """The same load with the quotas counting and switched off, alternating, fresh servers."""
+    personas = prepare_personas(args.clients, args.dashboard_clients, args.seed)
+    runs = []
+    for number in range(1, args.compare_quota_rounds + 1):
+        order = (True, False) if number % 2 else (False, True)
+        for counting in order:
+            port = free_port()
+            server = start_gunicorn(
+                port, args.workers, args.threads, server_env(None if counting else QUOTA_OFF)
+            )
+            base = f"http://127.0.0.1:{port}"
+            try:
+                jars = sign_in_all([base], personas)
+                report = run_load(
+                    [base],
+                    personas,
+                    jars,
+                    profile=args.profile,
+                    naive=False,
+                    duration=args.duration,
+                    requests=args.requests,
+                    warmup=args.warmup,
+                    seed=args.seed,
+                    meter=CpuMeter([server.pid]),
+                )
+            finally:
+                stop_gunicorn(server)
+            label = "quotas counting" if counting else "quotas off"
+            print(f"\nRound {number}, {label} (load average {load_average()}):")
+            print(markdown(report))
+            runs.append({"round": number, "quotas": counting, "report": report})
+    print("\n| round | quotas | req/s | CPU ms per request | errors |\n|---|---|---:|---:|---:|")
+    for run in runs:
+        report = run["report"]
+        print(
+            f"| {run['round']} | {'on' if run['quotas'] else 'off'} | {report['rps']} | "
+            f"{report.get('cpu_ms_per_request', '')} | {report['errors']} |"
+        )
+    if args.json:
+        args.json.write_text(json.dumps({"quota_rounds": runs}, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", action="append", default=[], help="http://127.0.0.1:PORT")
@@ -762,12 +813,19 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--compare-rounds", type=int, default=0)
+    parser.add_argument("--compare-quota-rounds", type=int, default=0)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument(
         "--server-pid", type=int, action="append", default=[], help="gunicorn master (CPU)"
     )
     args = parser.parse_args()
+
+    if args.compare_quota_rounds:
+        if not args.start_server:
+            raise SystemExit("--compare-quota-rounds needs --start-server.")
+        compare_quota(args)
+        return
 
     server = None
     if args.start_server:
