@@ -37,7 +37,10 @@ def main() -> None:
     parser.add_argument("--tables", action="store_true", help="print the tables read most")
     parser.add_argument("--queries", action="store_true", help="print each query of a request")
     parser.add_argument(
-        "--profile", type=int, metavar="N", default=0,
+        "--profile",
+        type=int,
+        metavar="N",
+        default=0,
         help="profile the timed requests and print N functions (see --sort and --only)",
     )
     parser.add_argument("--sort", default="tottime", help="pstats order (tottime, cumulative)")

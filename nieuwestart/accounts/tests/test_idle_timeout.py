@@ -43,7 +43,8 @@ def _session_writes(client: Any, path: str = "/") -> tuple[int, int]:
     writes = [
         q["sql"]
         for q in queries.captured_queries
-        if "django_session" in q["sql"] and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+        if "django_session" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
     ]
     return status, len(writes)
 
