@@ -79,12 +79,19 @@ def _check_near_release(trajectory: Trajectory, rng: random.Random) -> int:
     return done
 
 
+def _rng(seed: int, trajectory: Trajectory) -> random.Random:
+    """One generator per trajectory, from what the demo makes the same every time (the BSN and
+    the start date; the uuid is new in every database): the same demo on the same day."""
+    key = f"{seed}-{trajectory.person.bsn}-{trajectory.start_date}"
+    return random.Random(key)  # nosec B311  # reproducible demo data
+
+
 def checks_before_release(trajectory: Trajectory, *, seed: int = 2023) -> int:
     """The partners' checks in the weeks before one release (for `demo_data_load`, just before
     the `einde` notification, so outcomes at release include `geregeld`). Idempotent."""
     if HandoverCheck.objects.filter(handover__trajectory=trajectory).exists():
         return 0
-    return _check_near_release(trajectory, random.Random(f"{seed}-{trajectory.uuid}"))  # nosec B311  # reproducible demo data
+    return _check_near_release(trajectory, _rng(seed, trajectory))
 
 
 def seed_handover(*, seed: int = 2023, today: dt.date | None = None) -> dict[str, int]:
@@ -95,11 +102,12 @@ def seed_handover(*, seed: int = 2023, today: dt.date | None = None) -> dict[str
         Trajectory.objects.filter(phase__in=[Phase.INTAKE, Phase.PLAN, Phase.DETENTION])
         .exclude(expected_end_date=None)
         .exclude(handover__checks__isnull=False)
+        .select_related("person")
         .order_by("expected_end_date", "pk")
     )
     for trajectory in near:
         # One generator per trajectory: a second run makes the same choices, so adds nothing.
-        rng = random.Random(f"{seed}-{trajectory.uuid}")  # nosec B311  # reproducible demo data
+        rng = _rng(seed, trajectory)
         if not release_near(trajectory, today) or rng.random() >= 0.67:
             continue
         checks += _check_near_release(trajectory, rng)
