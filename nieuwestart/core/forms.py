@@ -9,9 +9,10 @@ from typing import Any
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest
-from django.template.loader import get_template
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext
+
+from nieuwestart.core.templatetags.ns_components import icon_html
 
 
 class UtrechtFormRenderer(TemplatesSetting):
@@ -141,7 +142,7 @@ def _multiple_input(context: dict[str, Any]) -> str | None:
 
 @functools.cache
 def _error_icon() -> str:
-    return get_template("components/icon.html").render({"name": "error"})
+    return icon_html("error")
 
 
 def _field_errors(field: BoundField) -> str:

@@ -94,7 +94,7 @@ class DeadlineView:
 
     @property
     def badge(self) -> str:
-        """The status badge's shape and colour (components/status_badge.html); the text
+        """The status badge's shape and colour (core/templatetags/ns_components.py); the text
         (`status_label`) goes with it, so status is never told by colour alone."""
         return {rules.MET: "in-orde", rules.LATE: "hulp-nodig"}.get(self.status, "aandacht")
 

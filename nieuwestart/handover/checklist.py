@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from nieuwestart.handover.models import ConditionState
 
-# The status badge (components/status_badge.html) per state; the text goes with it.
+# The status badge (core/templatetags/ns_components.py) per state; the text goes with it.
 BADGES: dict[str, str] = {
     ConditionState.IN_ORDER: "in-orde",
     ConditionState.ARRANGED: "aandacht",

@@ -70,7 +70,7 @@ class ParticipantView:
 
     @property
     def badge(self) -> str:
-        """components/status_badge.html code; the label goes with it (never colour alone)."""
+        """Status badge code (core/templatetags/ns_components.py); the label goes with it (never colour alone)."""
         badges: dict[str, str] = {
             Attendance.PRESENT: "in-orde",
             Attendance.EXCUSED: "aandacht",

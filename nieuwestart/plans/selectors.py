@@ -101,7 +101,7 @@ class TaskView:
 
     @property
     def badge(self) -> str:
-        """The status as a code of components/status_badge.html."""
+        """The status as a code of the status badge (core/templatetags/ns_components.py)."""
         return {"klaar": "in-orde", "bezig": "aandacht"}.get(self.status, "onbekend")
 
 
@@ -176,7 +176,7 @@ class PlanView:
 class PlanSummary:
     """Status, version and next step, for the trajectory page (`plans/_plan_summary.html`).
 
-    badge: a code of components/status_badge.html (in-orde, aandacht, onbekend).
+    badge: a code of the status badge (core/templatetags/ns_components.py) (in-orde, aandacht, onbekend).
     """
 
     exists: bool

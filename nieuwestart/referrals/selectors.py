@@ -67,7 +67,7 @@ class ReferralView:
 
     @property
     def badge(self) -> str:
-        """The status badge (components/status_badge.html): icon and text, never colour only."""
+        """The status badge (core/templatetags/ns_components.py): icon and text, never colour only."""
         if self.status == ReferralStatus.STARTED:
             return "in-orde"
         if not self.is_open:

@@ -40,7 +40,7 @@ class Domain(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    """Also the CSS modifiers of components/status_tile.html and status_badge.html."""
+    """Also the CSS modifiers of components/status_tile.html and the status badge (core/templatetags/ns_components.py)."""
 
     IN_ORDER = "in-orde", _("In orde")
     ATTENTION = "aandacht", _("Aandacht nodig")

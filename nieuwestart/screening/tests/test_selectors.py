@@ -143,12 +143,10 @@ def test_status_board_partial_links_each_domain_with_icon_and_text(trajectory, a
 
 
 def test_status_row_partial_for_the_work_list(trajectory, alice):
-    from django.template.loader import render_to_string
+    from nieuwestart.core.templatetags.ns_components import status_row_html
 
     _save(alice, trajectory, financien={"status": "aandacht", "help_question": "Schulden."})
-    html = render_to_string(
-        "screening/_status_row.html", {"board": status_boards([trajectory.pk])[trajectory.pk]}
-    )
+    html = status_row_html(status_boards([trajectory.pk])[trajectory.pk])
     assert html.count("ns-status-badge--") == 6
     assert "Schulden<span" in html  # short domain name, visible
     assert ": Aandacht nodig" in html  # the status in words, for screen readers and as tooltip
