@@ -23,6 +23,7 @@ from nieuwestart.access.trajectories import record_list_read
 from nieuwestart.accounts.models import User
 from nieuwestart.audit.models import Channel
 from nieuwestart.notify import selectors, services
+from nieuwestart.notify.context_processors import unread_for_request
 from nieuwestart.notify.forms import PreferenceForm
 from nieuwestart.notify.models import Notification, NotificationPreference
 
@@ -72,7 +73,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": rows,
             "only_unread": only_unread,
-            "unread": selectors.unread_count(user),
+            "unread": unread_for_request(request, user),
             "form": form,
             "has_email": bool(user.email),
         },
