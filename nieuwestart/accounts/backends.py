@@ -18,7 +18,18 @@ from django.utils import timezone
 from nieuwestart.accounts.models import User
 
 
+def user_for_session(backend: ModelBackend, user_id: Any) -> User | None:
+    """The signed-in user of a session, with their organisation in the same query: every page
+    reads it (the access check, the header). Inactive accounts lose their session, as in
+    Django's own backend."""
+    user = User.objects.select_related("organisation").filter(pk=user_id).first()
+    return user if user is not None and backend.user_can_authenticate(user) else None
+
+
 class LockoutModelBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> User | None:
+        return user_for_session(self, user_id)
+
     def authenticate(
         self,
         request: HttpRequest | None,

@@ -40,7 +40,6 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib import auth, messages
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_login_failed
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
@@ -59,6 +58,7 @@ from mozilla_django_oidc.views import (  # type: ignore[import-untyped]
 )
 from requests.auth import HTTPBasicAuth
 
+from nieuwestart.accounts.backends import user_for_session
 from nieuwestart.accounts.models import OidcIdentity, User
 from nieuwestart.accounts.ratelimits import (
     OIDC_CALLBACK,
@@ -196,8 +196,7 @@ class OidcBackend(OIDCAuthenticationBackend):
         if not oidc_enabled():
             return None
         # Django's own check (inactive accounts lose their session), not the library's.
-        user = ModelBackend.get_user(self, user_id)
-        return user if isinstance(user, User) else None
+        return user_for_session(self, user_id)
 
     def authenticate(
         self,
