@@ -34,3 +34,26 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
         return 0.0
     rank = max(1, round(fraction * len(sorted_values) + 0.5 - 1e-9))
     return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+def machine_speed() -> float:
+    """Milliseconds for a fixed piece of pure Python (the median of 5 runs), printed with every
+    result: this machine's speed varies between sessions by a third or more, and this tells a
+    slower machine from slower code. Lower is faster."""
+    import statistics
+    import time
+
+    def work() -> int:
+        total = 0
+        table: dict[int, int] = {}
+        for i in range(300_000):
+            table[i % 1000] = table.get(i % 1000, 0) + i
+            total += len(str(i))
+        return total
+
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)

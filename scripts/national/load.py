@@ -55,7 +55,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BENCH_PASSWORD, PREFIX, ROOT, percentile, setup_django
+from common import BENCH_PASSWORD, PREFIX, ROOT, machine_speed, percentile, setup_django
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 # Targets of issue 6 (p95 in ms) per kind of endpoint.
@@ -759,6 +759,8 @@ QUOTA_OFF = {"NIEUWESTART_API_QUOTUM_PER_MINUUT": "0", "NIEUWESTART_WEB_QUOTUM_P
 def compare_quota(args: argparse.Namespace) -> None:
     """The same load with the quotas counting and switched off, alternating, fresh servers."""
     personas = prepare_personas(args.clients, args.dashboard_clients, args.seed)
+    speed = machine_speed()
+    print(f"Machine speed: {speed} ms for the fixed Python workload (lower is faster)")
     runs = []
     for number in range(1, args.compare_quota_rounds + 1):
         order = (True, False) if number % 2 else (False, True)
@@ -796,7 +798,9 @@ def compare_quota(args: argparse.Namespace) -> None:
             f"{report.get('cpu_ms_per_request', '')} | {report['errors']} |"
         )
     if args.json:
-        args.json.write_text(json.dumps({"quota_rounds": runs}, indent=2))
+        args.json.write_text(
+            json.dumps({"machine_speed_ms": speed, "quota_rounds": runs}, indent=2)
+        )
 
 
 def main() -> None:
@@ -840,7 +844,10 @@ def main() -> None:
     try:
         personas = prepare_personas(args.clients, args.dashboard_clients, args.seed)
         jars = sign_in_all(args.base, personas)
+        speed = machine_speed()
+        print(f"Machine speed: {speed} ms for the fixed Python workload (lower is faster)")
         output: dict[str, Any] = {
+            "machine_speed_ms": speed,
             "load_average_before": load_average(),
             "workers": args.workers,
             "threads": args.threads,

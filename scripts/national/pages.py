@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import setup_django
+from common import machine_speed, setup_django
 
 
 def main() -> None:
@@ -99,6 +99,7 @@ def main() -> None:
         HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)}"
     )
     client.force_login(user)
+    print(f"Machine speed: {machine_speed()} ms for the fixed Python workload (lower is faster)")
     print(f"as {user.username} ({Assignment.objects.filter(user=user, active=True).count()} cases)")
     for name, path in pages.items():
         if args.pages and name not in args.pages:
