@@ -15,7 +15,7 @@ notifications, the indicator facts the dashboards read, and about 2 million proc
 `--scale 0.05` makes a twentieth of everything (accounts: at least one per organisation).
 
 It writes with COPY (and INSERT ... SELECT for the derived tables), numbers the rows itself and
-sets the sequences afterwards, then runs ANALYZE. It refuses a database that already holds
+sets the sequences afterwards, then runs VACUUM (ANALYZE). It refuses a database that already holds
 generated data. It prints the time of each step and, with `--summary FILE`, writes the counts
 and times as JSON.
 
@@ -1041,9 +1041,11 @@ class Generator:
                 function()
             self.step(name, started)
         started = time.perf_counter()
+        # VACUUM as well: otherwise autovacuum visits every freshly loaded table during the
+        # first load run (measured: a fixed piece of Python took 168 ms instead of about 90).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        self.step("ANALYZE", started)
+            cursor.execute("VACUUM (ANALYZE)")
+        self.step("VACUUM (ANALYZE)", started)
 
 
 def main() -> None:
