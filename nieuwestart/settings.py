@@ -187,11 +187,14 @@ RATE_OIDC_CALLBACK_PER_MINUTE = env_int("NIEUWESTART_RATE_OIDC_CALLBACK_PER_MINU
 RATE_API_TOKEN_FAILURES_PER_MINUTE = env_int("NIEUWESTART_RATE_API_TOKEN_FAILURES_PER_MINUTE", 30)
 OTP_TOTP_ISSUER = "Nieuwe Start"
 
-# Idle sessions expire: every request renews the cookie, silence ends it.
+# Idle sessions expire: a session in use is renewed, silence ends it.
 SESSION_COOKIE_AGE = env_int("NIEUWESTART_SESSION_IDLE_MINUTES", 30) * 60
-# Renewed by accounts.middleware.IdleSessionMiddleware at most once a minute, not on every request.
+if SESSION_COOKIE_AGE < 120:
+    raise RuntimeError("NIEUWESTART_SESSION_IDLE_MINUTES moet minstens 2 zijn.")
+# Renewed by accounts.middleware.IdleSessionMiddleware at most once a minute (a tenth of a short
+# idle time), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
-SESSION_RENEW_SECONDS = 60
+SESSION_RENEW_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -265,6 +268,10 @@ WHITENOISE_USE_FINDERS = DEMO_MODE or DEBUG or TESTING
 API_QUOTA_PER_MINUTE = env_int("NIEUWESTART_API_QUOTUM_PER_MINUUT", 600)
 EXPORT_QUOTA_PER_HOUR = env_int("NIEUWESTART_EXPORT_QUOTUM_PER_UUR", 120)
 WEB_QUOTA_PER_MINUTE = env_int("NIEUWESTART_WEB_QUOTUM_PER_MINUUT", 300)
+# Requests a process counts before it writes them, for the API and page quotas (1: every one).
+QUOTA_BATCH = env_int("NIEUWESTART_QUOTUM_BATCH", 10)
+if QUOTA_BATCH < 1:
+    raise RuntimeError("NIEUWESTART_QUOTUM_BATCH moet minstens 1 zijn.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -41,16 +41,18 @@ pull the chain's data out fast (also ASVS 2.4.1):
 The benchmark-only naive endpoints (/naief/, nieuwestart/api/naive.py) are not counted: they
 exist to measure what the access policy costs next to them.
 
-The two per-minute quotas count in batches (`Limit.batch`, QUOTA_BATCH): a process writes the
-first request of a key in a window at once, and then one upsert per QUOTA_BATCH requests,
-adding them all; close to the limit (within a batch) it writes every request again, so the
-refusal comes at the same request as with one write each. Measured in the national benchmark
-(docs/benchmarks.md): an upsert per request cost 7 to 10 ms of server and database CPU per
-request. What is given up: requests a process has counted but not written yet (fewer than a
-batch per key) are invisible to the other processes and lost when it stops, so with P
-processes a key can get at most (P - 1) x (QUOTA_BATCH - 1) requests more than its quota in a
-window; with the defaults (300 pages, 600 API calls a minute) and a handful of processes that
-is a few percent. Sign-in, second-factor, token-failure and export limits write every count.
+The two per-minute quotas count in batches (`QUOTA_BATCH`, `NIEUWESTART_QUOTUM_BATCH`, 10):
+a process writes the first request of a key in a window at once, and then one upsert per
+batch, adding them all; close to the quota (within a batch) it writes every request again, so
+in one process the refusal comes at the same request as with one write each. Measured in the
+national benchmark (docs/benchmarks.md): an upsert per request cost 7 to 10 ms of server and
+database CPU per request. What is given up: requests a process has counted but not yet
+written (fewer than a batch per key, plus writes in flight) are invisible to the other
+processes, and lost when a worker stops or is recycled. With P worker processes over all
+replicas, a key can get about (P - 1) x (batch - 1) requests more than its quota in a window:
+with 2 replicas of 2 workers about 27 on 300 pages; with 12 processes about 99 (a third).
+Set the batch lower for many processes (1 writes every request). Sign-in, second-factor,
+token-failure and export limits always write every count.
 """
 
 from __future__ import annotations
@@ -86,8 +88,6 @@ _UPSERT = (
     'SET "hits" = accounts_ratecounter."hits" + excluded."hits" '
     'RETURNING "hits"'
 )
-# Requests a process counts before it writes them, for the per-minute quotas (module docstring).
-QUOTA_BATCH = 10
 # One limit's ended windows: its keys start with `scope:` ('!' escapes LIKE's '_' and '%').
 _CLEANUP = (
     'DELETE FROM accounts_ratecounter WHERE "window_start" < %s AND "key" LIKE %s ESCAPE \'!\''
@@ -102,20 +102,26 @@ class Limit:
     scope: str
     setting: str
     window: int = WINDOW_SECONDS
-    batch: int = 1
+    # The setting with the requests a process counts before it writes them (module docstring);
+    # without one, every request is written.
+    batch_setting: str = ""
 
     @property
     def allowed(self) -> int:
         return int(getattr(settings, self.setting))
+
+    @property
+    def batch(self) -> int:
+        return max(1, int(getattr(settings, self.batch_setting))) if self.batch_setting else 1
 
 
 SIGN_IN = Limit("signin", "RATE_SIGNIN_PER_MINUTE")
 SECOND_FACTOR = Limit("second_factor", "RATE_SECOND_FACTOR_PER_MINUTE")
 OIDC_CALLBACK = Limit("oidc_callback", "RATE_OIDC_CALLBACK_PER_MINUTE")
 API_TOKEN_FAILURE = Limit("api_token_failure", "RATE_API_TOKEN_FAILURES_PER_MINUTE")
-API_QUOTA = Limit("api", "API_QUOTA_PER_MINUTE", batch=QUOTA_BATCH)
+API_QUOTA = Limit("api", "API_QUOTA_PER_MINUTE", batch_setting="QUOTA_BATCH")
 EXPORT_QUOTA = Limit("export", "EXPORT_QUOTA_PER_HOUR", window=HOUR_SECONDS)
-WEB_QUOTA = Limit("web", "WEB_QUOTA_PER_MINUTE", batch=QUOTA_BATCH)
+WEB_QUOTA = Limit("web", "WEB_QUOTA_PER_MINUTE", batch_setting="QUOTA_BATCH")
 
 
 def client_address(request: HttpRequest) -> str:
@@ -183,13 +189,15 @@ def _write(limit: Limit, key: str, window: int, hits: int) -> int:
     return total
 
 
-def _count(limit: Limit, who: str) -> int:
-    """Add one to `who`'s counter of this window and return the new count."""
+def _count(limit: Limit, who: str) -> tuple[int, int]:
+    """Count one request of `who` in this window: the counter's total as far as this process
+    knows it, and how many requests this call wrote (0 when it only counted in memory)."""
     window = current_window(window=limit.window)
     key = counter_key(limit, who)
-    if limit.batch <= 1:
-        return _write(limit, key, window, 1)
-    return _pending.count(limit, key, window)
+    batch = limit.batch
+    if batch <= 1:
+        return _write(limit, key, window, 1), 1
+    return _pending.count(limit, key, window, batch)
 
 
 class _Pending:
@@ -200,26 +208,34 @@ class _Pending:
         self._lock = threading.Lock()
         self._keys: dict[str, tuple[int, int, int]] = {}
 
-    def count(self, limit: Limit, key: str, window: int) -> int:
+    def count(self, limit: Limit, key: str, window: int, batch: int) -> tuple[int, int]:
         with self._lock:
             seen_window, known, pending = self._keys.get(key, (window, 0, 0))
-            if seen_window != window:
-                known, pending = 0, 0
-                if len(self._keys) > 10_000:  # keys of earlier windows: forget them
-                    self._keys = {k: v for k, v in self._keys.items() if v[0] == window}
-            pending += 1
-            first = known == 0 and pending == 1
-            near = known + pending + limit.batch > limit.allowed
-            if not (first or near or pending >= limit.batch):
-                self._keys[key] = (window, known, pending)
-                return known + pending
-            self._keys[key] = (window, known, 0)
+            if seen_window > window:
+                # Another thread has moved on to the next window: this request belongs to the
+                # ended one; write it there without touching the new window's counts.
+                stale = True
+            else:
+                stale = False
+                if seen_window < window:
+                    known, pending = 0, 0
+                    if len(self._keys) > 10_000:  # keys of earlier windows: forget them
+                        self._keys = {k: v for k, v in self._keys.items() if v[0] >= window}
+                pending += 1
+                first = known == 0 and pending == 1
+                near = known + pending + batch > limit.allowed
+                if not (first or near or pending >= batch):
+                    self._keys[key] = (window, known, pending)
+                    return known + pending, 0
+                self._keys[key] = (window, known, 0)
+        if stale:
+            return _write(limit, key, window, 1), 1
         total = _write(limit, key, window, pending)
         with self._lock:
             seen_window, known, since = self._keys.get(key, (window, 0, 0))
             if seen_window == window:
                 self._keys[key] = (window, max(known, total), since)
-        return total
+        return total, pending
 
     def forget(self) -> None:
         """Drop the unwritten counts (tests that start from an empty counter table)."""
@@ -248,10 +264,12 @@ def rate_limit_hit(*, limit: Limit, who: str) -> int:
     allowed = limit.allowed
     if allowed <= 0:
         return 0
-    hits = _count(limit, who)
+    hits, written = _count(limit, who)
     if hits <= allowed:
         return 0
-    if hits == allowed + 1:  # once per window and key, not on every refused request
+    # Once per window and key, not on every refused request: by the write that went past the
+    # quota (a batch from another process can go past it by more than one).
+    if written and hits - written <= allowed:
         _log_reached(limit, who)
     return seconds_to_next_window(window=limit.window)
 
@@ -279,7 +297,7 @@ def rate_limit_reached(*, limit: Limit, who: str) -> int:
 
 def rate_limit_failure(*, limit: Limit, who: str) -> None:
     """Count one failed attempt of `who`; logged once, when it reaches the limit."""
-    if limit.allowed > 0 and _count(limit, who) == limit.allowed:
+    if limit.allowed > 0 and _count(limit, who)[0] == limit.allowed:
         _log_reached(limit, who)
 
 

@@ -99,15 +99,14 @@ def test_the_default_is_generous_for_a_person_and_zero_switches_it_off(
 def test_a_large_quota_is_counted_in_batches_and_still_refuses_at_the_same_page(
     settings: Any, alice: Any, trajectory: Any
 ) -> None:
-    """Far from the quota a process writes one count per batch (QUOTA_BATCH), not one per page;
+    """Far from the quota a process writes one count per batch (`QUOTA_BATCH`), not one per page;
     close to it every page again, so the page after the quota is the one refused."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from nieuwestart.accounts.ratelimits import QUOTA_BATCH
-
     settings.REQUIRE_SECOND_FACTOR = False
-    settings.WEB_QUOTA_PER_MINUTE = allowed = 4 * QUOTA_BATCH + 3
+    settings.QUOTA_BATCH = batch = 10
+    settings.WEB_QUOTA_PER_MINUTE = allowed = 4 * batch + 3
     browser = _signed_in(alice)
     writes = []
     for _ in range(allowed):
@@ -117,7 +116,7 @@ def test_a_large_quota_is_counted_in_batches_and_still_refuses_at_the_same_page(
     counter = RateCounter.objects.get(key=f"web:user:{alice.pk}")
     assert counter.hits == allowed  # everything written by the last page before the quota
     assert sum(1 for n in writes if n) < allowed / 2  # far fewer writes than pages
-    assert all(writes[-QUOTA_BATCH:])  # close to the quota: every page written
+    assert all(writes[-batch:])  # close to the quota: every page written
 
     assert browser.get("/").status_code == 429
     assert RateCounter.objects.get(pk=counter.pk).hits == allowed + 1

@@ -267,6 +267,33 @@ def test_reaching_a_limit_is_logged_once(settings, caplog):
     assert record.signin == {"event": "rate_limited", "scope": "signin", "who": ATTACKER}
 
 
+@pytest.mark.django_db
+def test_a_quota_passed_by_another_process_s_batch_is_still_logged_once(
+    settings, caplog, monkeypatch
+):
+    """Two processes count one token's API quota in batches: the first process's batch of 10
+    goes from the quota straight past it. That write is refused and logged, once."""
+    from nieuwestart.accounts import ratelimits
+
+    settings.API_QUOTA_PER_MINUTE = 30
+    settings.QUOTA_BATCH = 10
+    caplog.set_level(logging.WARNING, logger="nieuwestart.signin")
+    first, second = ratelimits._Pending(), ratelimits._Pending()
+
+    def hit(process: Any) -> int:
+        monkeypatch.setattr(ratelimits, "_pending", process)
+        return rate_limit_hit(limit=ratelimits.API_QUOTA, who="token:7")
+
+    assert [hit(first) for _ in range(10)] == [0] * 10  # 1 written, 9 only in memory
+    while RateCounter.objects.get(key="api:token:7").hits < 30:
+        assert hit(second) == 0
+    assert hit(first) > 0  # its batch of 10 takes the counter from 30 to 40: refused
+    assert RateCounter.objects.get(key="api:token:7").hits == 40
+    assert hit(second) > 0 and hit(first) > 0
+    reached = [r for r in caplog.records if getattr(r, "signin", {}).get("scope") == "api"]
+    assert len(reached) == 1
+
+
 def test_concurrent_requests_on_separate_connections_share_one_exact_count(
     transactional_db, settings
 ):
