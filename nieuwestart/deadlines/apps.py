@@ -6,3 +6,8 @@ class DeadlinesConfig(AppConfig):
     name = "nieuwestart.deadlines"
     label = "deadlines"
     verbose_name = _("Termijnen")
+
+    def ready(self) -> None:
+        from nieuwestart.deadlines import signals
+
+        signals.connect()

@@ -7,6 +7,11 @@ transfer). Only two things are stored, both edited in the Django admin:
 - `DeadlineConfig`: one row with the agreed terms (defaults from DOMAIN.md). Without a row the
   defaults apply.
 - `ExtraNonWorkingDay`: days that count as non-working on top of weekends and public holidays.
+
+For the work lists the open deadlines are also kept as an index (`index.py`): `OpenDeadline`
+rows per trajectory, derived by the same rules, with `DeadlineIndex` saying whether they are
+still current. The rules stay the only source: the index is recomputed from them whenever a
+fact, the terms or the rules change, and a stale index is never read.
 """
 
 from __future__ import annotations
@@ -101,3 +106,44 @@ class DeadlineConfig(models.Model):
             infosheet_reaction_working_days=self.infosheet_reaction_working_days,
             short_stay_days=self.short_stay_days,
         )
+
+
+class DeadlineIndex(models.Model):
+    """Whether a trajectory's `OpenDeadline` rows are current (see `index.py`).
+
+    Current when `terms_key` is the key of the terms and rules in force and `valid_until` is
+    empty or not yet past. A write to a fact the rules read empties `terms_key` in the same
+    transaction; a trajectory without a row has no current rows either."""
+
+    trajectory = models.OneToOneField(
+        "trajectories.Trajectory",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="deadline_index",
+    )
+    terms_key = models.CharField(max_length=40, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("termijnenindex van een traject")
+        verbose_name_plural = _("termijnenindex")
+
+
+class OpenDeadline(models.Model):
+    """A deadline of a trajectory that is not met yet: what the work lists sort and show.
+    Status (open or late) and working days left follow from `due` and today when read."""
+
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory", on_delete=models.CASCADE, related_name="open_deadlines"
+    )
+    code = models.CharField(max_length=40)
+    responsible = models.CharField(max_length=20)
+    due = models.DateField()
+
+    class Meta:
+        verbose_name = _("open termijn")
+        verbose_name_plural = _("open termijnen")
+        constraints = [
+            models.UniqueConstraint(fields=["trajectory", "code"], name="open_deadline_unique")
+        ]

@@ -76,7 +76,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.signals import setting_changed
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from nieuwestart.deadlines.calendar import WorkingCalendar
 
@@ -138,6 +138,29 @@ CODES: tuple[str, ...] = (
     "voor-vrijlating-zorg",
     "reclassering-ontmoeting",
 )
+
+# What each deadline asks, in Dutch (translated where shown): the trajectory page, the work
+# lists and the stored index (`index.py`) all name a deadline by this text.
+LABELS: dict[str, str] = {
+    "screening": gettext_noop("Screening basisvoorwaarden afgerond"),
+    "gemeente-gecontacteerd": gettext_noop("Gemeente gecontacteerd (informatieblad verstuurd)"),
+    "gemeente-reactie": gettext_noop("Gemeente heeft gereageerd op het informatieblad"),
+    "plan-vastgesteld": gettext_noop("Gezamenlijk overleg gehouden en D&R-plan vastgesteld"),
+    "mdo": gettext_noop("MDO over het plan"),
+    "trajectoverleg": gettext_noop("Trajectoverleg"),
+    "snelle-winst-id": gettext_noop("Snelle winst: geldig identiteitsbewijs"),
+    "snelle-winst-betalingsregeling": gettext_noop("Snelle winst: betalingsregelingen"),
+    "snelle-winst-woning-behouden": gettext_noop("Snelle winst: woning behouden"),
+    "snelle-winst-uitkering": gettext_noop("Snelle winst: uitkering aangevraagd"),
+    "voorbereiding-vrijlating": gettext_noop("Voorbereiding vrijlating afgestemd"),
+    "voor-vrijlating-id": gettext_noop("Geldig identiteitsbewijs"),
+    "voor-vrijlating-uitkering": gettext_noop(
+        "Uitkering voorbereid, gaat in op de dag van vrijlating"
+    ),
+    "voor-vrijlating-huisvesting": gettext_noop("Huisvesting geregeld"),
+    "voor-vrijlating-zorg": gettext_noop("Zorg loopt door na vrijlating"),
+    "reclassering-ontmoeting": gettext_noop("Reclassering heeft de gedetineerde ontmoet"),
+}
 
 
 @dataclass(frozen=True)
@@ -379,7 +402,7 @@ def deadlines(
     by = facts.screening_completed_by
     b.add(
         "screening",
-        _("Screening basisvoorwaarden afgerond"),
+        _(LABELS["screening"]),
         cal.add_working_days(start, n),
         _("Binnen %(n)d werkdagen na aankomst (%(arrival)s).") % {"n": n, "arrival": arrival},
         PRISON,
@@ -389,7 +412,7 @@ def deadlines(
     n = settings.municipality_contact_working_days
     b.add(
         "gemeente-gecontacteerd",
-        _("Gemeente gecontacteerd (informatieblad verstuurd)"),
+        _(LABELS["gemeente-gecontacteerd"]),
         cal.add_working_days(start, n),
         _(
             "Binnen %(n)d werkdagen na aankomst (%(arrival)s) stuurt de inrichting het "
@@ -404,7 +427,7 @@ def deadlines(
         n = settings.infosheet_reaction_working_days
         b.add(
             "gemeente-reactie",
-            _("Gemeente heeft gereageerd op het informatieblad"),
+            _(LABELS["gemeente-reactie"]),
             cal.add_working_days(facts.first_infosheet_sent_at, n),
             _(
                 "Binnen %(n)d werkdagen nadat het informatieblad is verstuurd (%(date)s) "
@@ -420,25 +443,25 @@ def deadlines(
         for code, label, domain, domain_label in (
             (
                 "snelle-winst-id",
-                _("Snelle winst: geldig identiteitsbewijs"),
+                _(LABELS["snelle-winst-id"]),
                 "identiteit",
                 _("Identiteitsbewijs"),
             ),
             (
                 "snelle-winst-betalingsregeling",
-                _("Snelle winst: betalingsregelingen"),
+                _(LABELS["snelle-winst-betalingsregeling"]),
                 "financien",
                 _("Financiën en schulden"),
             ),
             (
                 "snelle-winst-woning-behouden",
-                _("Snelle winst: woning behouden"),
+                _(LABELS["snelle-winst-woning-behouden"]),
                 "huisvesting",
                 _("Huisvesting"),
             ),
             (
                 "snelle-winst-uitkering",
-                _("Snelle winst: uitkering aangevraagd"),
+                _(LABELS["snelle-winst-uitkering"]),
                 "inkomen",
                 _("Werk en inkomen"),
             ),
@@ -457,7 +480,7 @@ def deadlines(
         weeks = settings.plan_weeks
         b.add(
             "plan-vastgesteld",
-            _("Gezamenlijk overleg gehouden en D&R-plan vastgesteld"),
+            _(LABELS["plan-vastgesteld"]),
             cal.on_or_after(start + dt.timedelta(weeks=weeks)),
             _(
                 "Binnen %(weeks)d weken na aankomst bespreken de partners en de gedetineerde het "
@@ -470,7 +493,7 @@ def deadlines(
         )
         b.rolling(
             "mdo",
-            _("MDO over het plan"),
+            _(LABELS["mdo"]),
             start,
             settings.mdo_weeks,
             facts.mdo_dates,
@@ -480,7 +503,7 @@ def deadlines(
         if facts.plan_established_at is not None and facts.meeting_frequency_weeks:
             b.rolling(
                 "trajectoverleg",
-                _("Trajectoverleg"),
+                _(LABELS["trajectoverleg"]),
                 facts.plan_established_at,
                 facts.meeting_frequency_weeks,
                 facts.trajectory_meeting_dates,
@@ -499,7 +522,7 @@ def deadlines(
     pre = max(pre, cal.add_working_days(start, 1))
     b.add(
         "voorbereiding-vrijlating",
-        _("Voorbereiding vrijlating afgestemd"),
+        _(LABELS["voorbereiding-vrijlating"]),
         pre,
         _(
             "%(weeks)d weken voor de vrijlating (%(date)s) stemmen de partners af wat na de "
@@ -517,25 +540,25 @@ def deadlines(
     )
     before = _("Voor de vrijlating (%(date)s).") % {"date": released_on}
     items = [
-        ("voor-vrijlating-zorg", _("Zorg loopt door na vrijlating"), "zorg", _("Zorg")),
+        ("voor-vrijlating-zorg", _(LABELS["voor-vrijlating-zorg"]), "zorg", _("Zorg")),
     ]
     if not short:
         items = [
             (
                 "voor-vrijlating-id",
-                _("Geldig identiteitsbewijs"),
+                _(LABELS["voor-vrijlating-id"]),
                 "identiteit",
                 _("Identiteitsbewijs"),
             ),
             (
                 "voor-vrijlating-uitkering",
-                _("Uitkering voorbereid, gaat in op de dag van vrijlating"),
+                _(LABELS["voor-vrijlating-uitkering"]),
                 "inkomen",
                 _("Werk en inkomen"),
             ),
             (
                 "voor-vrijlating-huisvesting",
-                _("Huisvesting geregeld"),
+                _(LABELS["voor-vrijlating-huisvesting"]),
                 "huisvesting",
                 _("Huisvesting"),
             ),
@@ -547,7 +570,7 @@ def deadlines(
     if facts.judicial_title in SUPERVISION_TITLES and facts.probation_involved:
         b.add(
             "reclassering-ontmoeting",
-            _("Reclassering heeft de gedetineerde ontmoet"),
+            _(LABELS["reclassering-ontmoeting"]),
             release,
             _(
                 "Na de vrijlating volgt toezicht: de reclassering ontmoet de gedetineerde tijdens "

@@ -135,9 +135,12 @@ def _involve(
 
 
 def _end_involvement(trajectory: Trajectory, kind: str, now: dt.datetime) -> None:
-    Involvement.objects.filter(trajectory=trajectory, kind=kind, active=True).update(
-        active=False, ended_at=now
-    )
+    # One save per involvement (there is one active per kind), not a queryset update: whether
+    # probation is involved is a fact of the deadlines, and their stored index must see the
+    # write (`deadlines.signals`).
+    for involvement in Involvement.objects.filter(trajectory=trajectory, kind=kind, active=True):
+        involvement.active, involvement.ended_at = False, now
+        involvement.save(update_fields=["active", "ended_at"])
 
 
 def _end_assignments(trajectory: Trajectory, organisation_id: int, now: dt.datetime) -> None:

@@ -18,24 +18,26 @@ Rules (issue 4, item 2; DOMAIN.md, "The timeline the partners agreed"):
   staffunctionaris for PI deadlines, to the municipality's aftercare coordinators and process
   directors (the contact point) for municipal deadlines.
 
-Deadlines are computed by `nieuwestart.deadlines` for all listed trajectories at once, from
-the trajectories the list query read (`trajectory_records`, `deadlines_for_records`), so a list
-costs a fixed number of queries whatever its length.
+The deadlines come from the stored index of open deadlines (`nieuwestart.deadlines.index`),
+recomputed by the rules first where it is stale, so a list costs a fixed number of queries
+whatever its length, and an organisation's list does not compute hundreds of trajectories'
+deadlines on every request. Only the rows of the page shown read their trajectory (`DueList`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from nieuwestart.access.policy import CASE_ROLES
 from nieuwestart.access.trajectories import visible_trajectories
 from nieuwestart.accounts.models import Role, User
-from nieuwestart.deadlines.selectors import Terms, deadlines_for_records, terms, trajectory_records
+from nieuwestart.deadlines import index
+from nieuwestart.deadlines.selectors import Terms, terms
 from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.organisations.models import OrganisationKind
 from nieuwestart.referrals.selectors import WaitingItem, waiting_list
@@ -65,27 +67,38 @@ MUNICIPAL_CONTACT_ROLES = frozenset({Role.AFTERCARE_COORDINATOR, Role.PROCESS_DI
 
 
 class Deadline(Protocol):
-    """The part of `nieuwestart.deadlines.selectors.DeadlineView` the work lists read."""
+    """What a work list reads of a deadline (`deadlines.index.IndexedDeadline`)."""
 
     code: str
     label: str
     due: dt.date
     status: str
     status_label: str
-    explanation: str
     responsible: str
     days_left: int | None
 
 
-DeadlinesOf = Callable[[list[Trajectory], dt.date, Terms | None], dict[int, list[Any]]]
+# (trajectory ids, today, terms, released per id, kinds of partner) -> deadlines per id.
+DeadlinesOf = Callable[
+    [list[int], dt.date, Terms, dict[int, bool], Collection[str]], dict[int, list[Any]]
+]
 
 
 def _deadlines_of(
-    trajectories: list[Trajectory], today: dt.date, current: Terms | None
+    ids: list[int],
+    today: dt.date,
+    current: Terms,
+    released: dict[int, bool],
+    responsible: Collection[str],
 ) -> dict[int, list[Any]]:
-    """Deadlines of the listed trajectories, from the rows the list query read."""
-    records = trajectory_records(trajectories).values()
-    return deadlines_for_records(records, today, terms_=current)
+    """The open deadlines of the listed trajectories, from the stored index (recomputed
+    first where it is stale, `deadlines.index`)."""
+    rows = index.open_deadlines(ids, today, current, responsible=responsible)
+    views = index.Views(today, current, (due for found in rows.values() for _, _, due in found))
+    return {
+        pk: [views.view(row, is_released=released[pk]) for row in found]
+        for pk, found in rows.items()
+    }
 
 
 def _deadlines_source() -> DeadlinesOf:
@@ -151,20 +164,7 @@ def is_escalation_receiver(user: User) -> bool:
 def _open_trajectories(user: User) -> QuerySet[Trajectory]:
     if user.organisation_id is None:
         return Trajectory.objects.none()
-    return (
-        visible_trajectories(user)
-        .exclude(phase=Phase.CLOSED)
-        .select_related("person")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.filter(
-                    active=True, organisation_id=user.organisation_id
-                ).select_related("user"),
-                to_attr="own_assignments",
-            )
-        )
-    )
+    return visible_trajectories(user).exclude(phase=Phase.CLOSED)
 
 
 def _assignee(trajectory: Trajectory, user: User) -> User | None:
@@ -177,31 +177,102 @@ def _assignee(trajectory: Trajectory, user: User) -> User | None:
     return own[0].user if own else None
 
 
+class DueList(Sequence[DueItem]):
+    """The rows of a work list, sorted. Each row's trajectory (with the person and our
+    organisation's assignees) is read only when the row is taken: a page of 50 rows reads 50
+    trajectories, not the organisation's hundreds (`Paginator` takes a slice)."""
+
+    def __init__(self, user: User, entries: list[tuple[int, Deadline]]) -> None:
+        self._user = user
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> DueItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DueItem]: ...
+
+    def __getitem__(self, index: int | slice) -> DueItem | list[DueItem]:
+        if isinstance(index, slice):
+            return self._items(self._entries[index])
+        return self._items([self._entries[index]])[0]
+
+    def __iter__(self) -> Iterator[DueItem]:
+        return iter(self._items(self._entries))
+
+    def _items(self, entries: list[tuple[int, Deadline]]) -> list[DueItem]:
+        if not entries:
+            return []
+        ids = {pk for pk, _ in entries}
+        organisation_id = self._user.organisation_id
+        assert organisation_id is not None  # a work list is only made for an organisation's user
+        loaded = Trajectory.objects.filter(pk__in=ids).select_related("person")
+        loaded = loaded.prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(
+                    active=True, organisation_id=organisation_id
+                ).select_related("user"),
+                to_attr="own_assignments",
+            )
+        )
+        trajectories = {t.pk: t for t in loaded}
+        assignees = {pk: _assignee(t, self._user) for pk, t in trajectories.items()}
+        return [
+            DueItem(trajectory=trajectories[pk], deadline=deadline, assignee=assignees[pk])
+            for pk, deadline in entries
+            if pk in trajectories
+        ]
+
+
 def _due_items(
     user: User,
     trajectories: QuerySet[Trajectory],
     today: dt.date,
     keep: Callable[[Deadline], bool],
     *,
+    responsible: Collection[str],
     current: Terms | None = None,
-) -> list[DueItem]:
-    """The deadlines that `keep` keeps, of the trajectories, sorted by due date. The
-    deadlines are computed from the trajectories as the list query read them (no second
-    read), with the terms read once (`current`, else here)."""
+    ours_first: Callable[[Deadline], bool] | None = None,
+) -> DueList:
+    """The deadlines that `keep` keeps, of the trajectories, sorted by due date, surname and
+    trajectory (then `ours_first`, then the rules' order). Reads the trajectories' ids and
+    surnames and their open deadlines of the `responsible` kinds of partner (the index), with
+    the terms read once (`current`, else here)."""
     if responsible_code(user) is None:
-        return []
-    rows = list(trajectories)
-    if not rows:
-        return []
-    deadlines = _deadlines_source()(rows, today, current)
-    items: list[DueItem] = []
-    for t in rows:
-        kept = [d for d in deadlines.get(t.pk, []) if d.status in DUE_STATUSES and keep(d)]
-        if kept:
-            assignee = _assignee(t, user)  # once per trajectory, not per deadline
-            items.extend(DueItem(trajectory=t, deadline=d, assignee=assignee) for d in kept)
-    items.sort(key=lambda i: (i.deadline.due, i.trajectory.person.surname, i.trajectory.pk))
-    return items
+        return DueList(user, [])
+    meta = {
+        pk: (surname, index.released(end_date, phase))
+        for pk, surname, end_date, phase in trajectories.values_list(
+            "pk", "person__surname", "end_date", "phase"
+        )
+    }
+    if not meta:
+        return DueList(user, [])
+    current = current or terms()
+    released = {pk: flag for pk, (_, flag) in meta.items()}
+    deadlines = _deadlines_source()(list(meta), today, current, released, responsible)
+    keyed = [
+        (
+            (
+                d.due,
+                meta[pk][0],
+                pk,
+                0 if ours_first is None or ours_first(d) else 1,
+                index.CODE_ORDER.get(d.code, len(index.CODE_ORDER)),
+            ),
+            pk,
+            d,
+        )
+        for pk, found in deadlines.items()
+        for d in found
+        if d.status in DUE_STATUSES and keep(d)
+    ]
+    keyed.sort(key=lambda entry: entry[0])
+    return DueList(user, [(pk, d) for _, pk, d in keyed])
 
 
 def _ours(user: User) -> Callable[[Deadline], bool]:
@@ -209,22 +280,35 @@ def _ours(user: User) -> Callable[[Deadline], bool]:
     return lambda deadline: deadline.responsible == responsible
 
 
-def due_for_user(user: User, today: dt.date) -> list[DueItem]:
+def due_for_user(user: User, today: dt.date) -> DueList:
     """Open and late deadlines of our kind on the trajectories the user is assigned to."""
     mine = Assignment.objects.filter(trajectory=OuterRef("pk"), user=user, active=True)
-    return _due_items(user, _open_trajectories(user).filter(Exists(mine)), today, _ours(user))
+    return _due_items(
+        user,
+        _open_trajectories(user).filter(Exists(mine)),
+        today,
+        _ours(user),
+        responsible=_responsible(user),
+    )
 
 
-def due_for_organisation(user: User, today: dt.date) -> list[DueItem]:
+def due_for_organisation(user: User, today: dt.date) -> DueList:
     """Open and late deadlines of our kind on every open trajectory our organisation is in."""
-    return _due_items(user, _open_trajectories(user), today, _ours(user))
+    return _due_items(
+        user, _open_trajectories(user), today, _ours(user), responsible=_responsible(user)
+    )
 
 
-def escalations(user: User, today: dt.date) -> list[DueItem]:
+def _responsible(user: User) -> set[str]:
+    code = responsible_code(user)
+    return {code} if code else set()
+
+
+def escalations(user: User, today: dt.date) -> DueList:
     """Deadlines of our kind that are late by more working days than the grace period; for
     a PI also every late reaction of a municipality to the information sheet."""
     if not is_escalation_receiver(user):
-        return []
+        return DueList(user, [])
     current = terms()
     grace = current.settings.escalation_grace_working_days
     ours = _ours(user)
@@ -242,17 +326,17 @@ def escalations(user: User, today: dt.date) -> list[DueItem]:
             and deadline.status == LATE
         )
 
-    items = _due_items(user, _open_trajectories(user), today, escalated, current=current)
+    kinds = {*_responsible(user), *(["gemeente"] if pi else [])}
     # Ours before the municipality's on the same day, as the staffunctionaris reads them.
-    items.sort(
-        key=lambda i: (
-            i.deadline.due,
-            i.trajectory.person.surname,
-            i.trajectory.pk,
-            not ours(i.deadline),
-        )
+    return _due_items(
+        user,
+        _open_trajectories(user),
+        today,
+        escalated,
+        responsible=kinds,
+        current=current,
+        ours_first=ours,
     )
-    return items
 
 
 NO_REACTION = "gemeente-reactie"

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from nieuwestart.deadlines import index
 from nieuwestart.deadlines.models import DeadlineConfig, ExtraNonWorkingDay
 from nieuwestart.deadlines.selectors import (
     deadline_context,
@@ -24,6 +25,19 @@ from nieuwestart.deadlines.selectors import (
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 5)
 AT = dt.datetime(2026, 11, 5, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def index_agrees_with_the_rules(request: pytest.FixtureRequest) -> Any:
+    """Every write in these tests goes through a path the stored open deadlines must see
+    (`deadlines.index`): stored before the test, none found wrong after it."""
+    if "trajectory" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("trajectory")
+    index.rebuild(today=TODAY)
+    yield
+    assert index.rebuild(today=TODAY).differed == 0
 
 
 def by_code(items: list[Any]) -> dict[str, Any]:

@@ -51,11 +51,14 @@ def _inside_one_minute(settings):
 # (accounts.backends.user_for_session). Measured after a warm-up request per session.
 TRAJECTORY_PAGE_MAX = 20
 WORK_LIST_PAGE_MAX = 9
-DUE_LIST_PAGE_MAX = 15
+# Four fewer since the due lists read the stored open deadlines (deadlines.index): whether
+# they are current and the rows, instead of the seven reads of every trajectory's facts; then
+# the page's trajectories with their assignees.
+DUE_LIST_PAGE_MAX = 11
 # The notifications page: the unread count is counted once for the header and the page.
 NOTIFICATIONS_PAGE_MAX = 6
 # One more for the API than before: the per-token request quota's counter (accounts.ratelimits).
-DUE_LIST_API_MAX = 13
+DUE_LIST_API_MAX = 9
 
 
 def _round(trajectory: Any, alice: Any, bob: Any | None, carol: Any, n: int) -> None:
@@ -217,6 +220,10 @@ def test_the_work_lists_cost_the_same_for_three_trajectories_as_for_six(
     for t in rows[3:]:
         grow(t, 1, probation=False)
     grow(rows[0], 1)
+    # The writes made the stored open deadlines of four trajectories stale: the first read
+    # recomputes them (a fixed number of queries however many, test_real_deadlines_queries);
+    # the pins are for the reads after, as a work list is read most of the time.
+    _get(client, "/werk/?lijst=organisatie")
     for path, pin, c in pages:
         with django_assert_max_num_queries(pin):
             response, full = _get(c, path)

@@ -57,10 +57,10 @@ class Deadlines:
         )
 
     def __call__(
-        self, trajectories: list[Any], today: dt.date, terms: Any = None
+        self, ids: list[int], today: dt.date, terms: Any, released: Any, responsible: Any
     ) -> dict[int, list[FakeDeadline]]:
         self.calls += 1
-        return {t.pk: self.by_trajectory.get(t.pk, []) for t in trajectories}
+        return {pk: self.by_trajectory.get(pk, []) for pk in ids}
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ def test_real_deadlines_reach_the_right_lists(alice, carol, sven, trajectory):
     assert {i.deadline.responsible for i in selectors.due_for_user(carol, soon)} <= {"gemeente"}
 
     grace = DeadlineConfig.load().escalation_grace_working_days
-    assert selectors.escalations(sven, soon) == []
+    assert list(selectors.escalations(sven, soon)) == []
     much_later = start + dt.timedelta(days=60)
     late = [i for i in selectors.due_for_organisation(alice, much_later) if i.is_late]
     escalated = selectors.escalations(sven, much_later)

@@ -1,0 +1,185 @@
+"""The stored open deadlines the work lists read (`deadlines.index`): always what the rules
+give now, read without recomputing once current.
+
+Jan de Vries (conftest `trajectory`) arrived on Monday 2 November 2026 at PI Almelo; release
+is expected on 15 March 2027. The screening is due on 16 November (10 working days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from nieuwestart.deadlines import index
+from nieuwestart.deadlines.models import DeadlineConfig, DeadlineIndex, ExtraNonWorkingDay
+from nieuwestart.deadlines.selectors import deadlines_for, terms
+from nieuwestart.screening.models import Screening
+from nieuwestart.trajectories.models import Phase, Trajectory
+from nieuwestart.worklists import selectors
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 5)
+
+
+def _stored(trajectory: Trajectory, today: dt.date = TODAY) -> dict[str, dt.date]:
+    rows = index.open_deadlines([trajectory.pk], today, terms())
+    return {code: due for code, _, due in rows.get(trajectory.pk, [])}
+
+
+def _by_rules(trajectory: Trajectory, today: dt.date = TODAY) -> dict[str, dt.date]:
+    return {d.code: d.due for d in deadlines_for(trajectory, today) if not d.is_met}
+
+
+def test_the_stored_rows_are_the_rules_open_deadlines_and_are_read_without_recomputing(
+    trajectory: Any, alice: Any
+) -> None:
+    assert not DeadlineIndex.objects.exists()  # created by a service: nothing stored yet
+    first = [(i.deadline.code, i.deadline.due) for i in selectors.due_for_user(alice, TODAY)]
+    assert dict(first) == {
+        code: due
+        for code, due in _by_rules(trajectory).items()
+        if code not in {"voor-vrijlating-id", "voor-vrijlating-uitkering"}
+        and code not in {"voor-vrijlating-huisvesting", "reclassering-ontmoeting"}
+    }, "the casemanager sees every open PI deadline, no one else's"
+    assert DeadlineIndex.objects.get().terms_key == index.terms_key(terms())
+
+    with CaptureQueriesContext(connection) as queries:
+        again = [(i.deadline.code, i.deadline.due) for i in selectors.due_for_user(alice, TODAY)]
+    assert again == first
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "screening_domainassessment" not in read, "current rows are not recomputed"
+
+
+def test_every_write_the_rules_read_is_seen_by_the_next_read(trajectory: Any, alice: Any) -> None:
+    from nieuwestart.infosheet.services import infosheet_send
+    from nieuwestart.infosheet.tests.case import screen
+    from nieuwestart.screening.services import screening_complete
+
+    assert "screening" in _stored(trajectory)
+    screening_complete(actor=alice, trajectory=trajectory)
+    assert "screening" not in _stored(trajectory)
+
+    infosheet_send(actor=alice, trajectory=trajectory)
+    stored = _stored(trajectory)
+    assert "gemeente-gecontacteerd" not in stored and "gemeente-reactie" in stored
+
+    screen(alice, trajectory, zorg={"status": "in-orde"})
+    assert "voor-vrijlating-zorg" not in _stored(trajectory)
+
+    trajectory.expected_end_date = dt.date(2027, 5, 3)
+    trajectory.save()
+    assert _stored(trajectory)["voor-vrijlating-id"] == dt.date(2027, 5, 3)
+    assert _stored(trajectory) == _by_rules(trajectory)
+
+
+def test_a_change_of_the_terms_or_the_calendar_moves_every_due_date_at_once(
+    trajectory: Any,
+) -> None:
+    assert _stored(trajectory)["screening"] == dt.date(2026, 11, 16)
+    DeadlineConfig(screening_working_days=5).save()
+    assert _stored(trajectory)["screening"] == dt.date(2026, 11, 9)
+    ExtraNonWorkingDay.objects.create(date=dt.date(2026, 11, 9), reason="Brugdag")
+    assert _stored(trajectory)["screening"] == dt.date(2026, 11, 10)
+
+
+def test_a_new_version_of_the_rules_makes_every_row_stale(
+    trajectory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stored(trajectory)
+    old = index.terms_key(terms())
+    monkeypatch.setattr(index, "RULES_VERSION", index.RULES_VERSION + 1)
+    assert index.terms_key(terms()) != old
+    assert index._current([trajectory.pk], TODAY, index.terms_key(terms())) == set()
+
+
+def test_a_released_trajectory_without_a_release_date_is_recomputed_every_day(
+    trajectory: Any,
+) -> None:
+    """The rules take today as its release date: nothing falls after today, a rolling MDO
+    appears only once due. Stored for one day, then recomputed."""
+    Trajectory.objects.filter(pk=trajectory.pk).update(
+        phase=Phase.AFTER_RELEASE, expected_end_date=None
+    )
+    trajectory.refresh_from_db()
+    day = dt.date(2026, 11, 10)
+    assert _stored(trajectory, day) == _by_rules(trajectory, day)
+    dues = set(_stored(trajectory, day).values())
+    assert max(dues) == day and "mdo" not in _stored(trajectory, day), "nothing after today"
+    assert DeadlineIndex.objects.get().valid_until == day
+
+    later = dt.date(2026, 12, 28)
+    assert _stored(trajectory, later) == _by_rules(trajectory, later)
+    assert "mdo" in _stored(trajectory, later)
+
+
+def test_a_write_that_bypasses_save_is_reported_and_corrected_by_the_nightly_rebuild(
+    trajectory: Any, alice: Any
+) -> None:
+    from nieuwestart.screening.services import screening_get_or_create
+
+    screening_get_or_create(actor=alice, trajectory=trajectory)
+    assert "screening" in _stored(trajectory)
+    # Not through save(): no signal, the stored rows still count as current.
+    Screening.objects.filter(trajectory=trajectory).update(completed_at=timezone.now())
+    assert "screening" in _stored(trajectory), "the index did not see it"
+
+    with pytest.raises(SystemExit) as exit_:
+        call_command("deadlines_index")
+    assert exit_.value.code == 3
+    assert "screening" not in _stored(trajectory)
+    assert index.rebuild(today=TODAY).differed == 0
+
+
+def test_the_nightly_rebuild_stores_what_a_bulk_load_left_and_drops_closed_ones(
+    trajectory: Any,
+) -> None:
+    _stored(trajectory)
+    Trajectory.objects.filter(pk=trajectory.pk).update(phase=Phase.CLOSED)
+    check = index.rebuild(today=TODAY)
+    assert (check.trajectories, check.differed) == (0, 0)
+    assert not DeadlineIndex.objects.exists()
+
+    Trajectory.objects.filter(pk=trajectory.pk).update(phase=Phase.INTAKE)
+    assert index.rebuild(today=TODAY).trajectories == 1
+    assert DeadlineIndex.objects.get().terms_key == index.terms_key(terms())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="locks of another session")
+def test_a_trajectory_locked_by_another_transaction_is_computed_and_not_waited_for(
+    transactional_db: Any, reference_data: Any, trajectory: Any, alice: Any
+) -> None:
+    """A write marking the trajectory stale holds its index row until it commits: a reader
+    at that moment neither waits nor stores, and gives what the rules give."""
+    import psycopg
+
+    from nieuwestart.screening.services import screening_complete
+
+    _stored(trajectory)
+    screening_complete(actor=alice, trajectory=trajectory)
+    expected = _by_rules(trajectory)
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        dbname=db["NAME"],
+        user=db["USER"],
+        connect_timeout=5,
+    ) as writer:
+        writer.execute(
+            f"SELECT 1 FROM {DeadlineIndex._meta.db_table} "  # noqa: S608
+            "WHERE trajectory_id = %s FOR UPDATE",
+            [trajectory.pk],
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # fail, not hang, if it would wait
+        assert _stored(trajectory) == expected
+        assert DeadlineIndex.objects.get().terms_key == "", "not stored while held"
+        writer.rollback()
+    assert _stored(trajectory) == expected
+    assert DeadlineIndex.objects.get().terms_key == index.terms_key(terms())
