@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
@@ -72,23 +72,15 @@ class NaiveWorklistView(APIView):
         if organisation_id is None:
             raise Http404
         mine = Assignment.objects.filter(trajectory=OuterRef("pk"), user=user, active=True)
-        trajectories = (
-            Trajectory.objects.exclude(phase=Phase.CLOSED)
-            .filter(Exists(mine))
-            .select_related("person")
-            .prefetch_related(
-                Prefetch(
-                    "assignments",
-                    queryset=Assignment.objects.filter(
-                        active=True, organisation_id=organisation_id
-                    ).select_related("user"),
-                    to_attr="own_assignments",
-                )
-            )
-        )
-        # The same query as the work list, minus the policy.
+        trajectories = Trajectory.objects.exclude(phase=Phase.CLOSED).filter(Exists(mine))
+        # The same query as the work list, minus the policy (the page's rows read their
+        # trajectories with the assignees, `DueList`).
         items = worklist_selectors._due_items(
-            user, trajectories, timezone.localdate(), lambda deadline: True
+            user,
+            trajectories,
+            timezone.localdate(),
+            worklist_selectors._ours(user),
+            responsible=worklist_selectors._responsible(user),
         )
         paginator = Pagination()
         page: list[Any] = paginator.paginate_queryset(items, request, view=self) or []
