@@ -15,7 +15,8 @@ notifications, the indicator facts the dashboards read, and about 2 million proc
 `--scale 0.05` makes a twentieth of everything (accounts: at least one per organisation).
 
 It writes with COPY (and INSERT ... SELECT for the derived tables), numbers the rows itself and
-sets the sequences afterwards, then runs VACUUM (ANALYZE). It refuses a database that already holds
+sets the sequences afterwards, stores the open deadlines as the nightly `deadlines_index` does,
+then runs VACUUM (ANALYZE). It refuses a database that already holds
 generated data. It prints the time of each step and, with `--summary FILE`, writes the counts
 and times as JSON.
 
@@ -1040,6 +1041,13 @@ class Generator:
                     }
                 function()
             self.step(name, started)
+        started = time.perf_counter()
+        # The stored open deadlines the work lists read, as the nightly `deadlines_index`
+        # leaves them (the rows above were written without save(), so nothing is stored yet).
+        from nieuwestart.deadlines.index import rebuild
+
+        self.counts["open deadlines (trajectories)"] = rebuild().trajectories
+        self.step("deadline index", started)
         started = time.perf_counter()
         # VACUUM as well: otherwise autovacuum visits every freshly loaded table during the
         # first load run (measured: a fixed piece of Python took 168 ms instead of about 90).
