@@ -2,8 +2,10 @@
 
 No database: `deadlines(facts, settings, calendar, today)` takes a frozen `TrajectoryFacts`, the
 agreed terms (`DeadlineSettings`), a `WorkingCalendar` and today's date and returns the
-trajectory's deadlines. Nothing is stored, so a new release date, a transfer or a completed
-screening changes the deadlines the next time they are read.
+trajectory's deadlines. The rules are the only source: a new release date, a transfer or a
+completed screening changes the deadlines the next time they are read. The work lists read the
+open ones from a stored index that is recomputed from these rules whenever a fact, the terms or
+`index.RULES_VERSION` change (`index.py`, docs/decisions/0016-stored-open-deadlines.md).
 
 The rules, per stable code (the API's `soort`):
 

@@ -357,7 +357,12 @@ def test_the_scheduler_jobs_match_the_values_and_forbid_overlap() -> None:
         [container] = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
         assert container["command"] == job["command"]
         commands.add(container["command"][2])
-    assert commands == {"process_notifications", "indicators_refresh", "retention_run"}
+    assert commands == {
+        "process_notifications",
+        "deadlines_index",
+        "indicators_refresh",
+        "retention_run",
+    }
     assert crons["nieuwestart-notifications"]["spec"]["schedule"] == "*/10 * * * *"
 
 

@@ -183,3 +183,34 @@ def test_a_trajectory_locked_by_another_transaction_is_computed_and_not_waited_f
         writer.rollback()
     assert _stored(trajectory) == expected
     assert DeadlineIndex.objects.get().terms_key == index.terms_key(terms())
+
+
+def _rules_fingerprint() -> str:
+    import hashlib
+    import random
+
+    from nieuwestart.deadlines.calendar import WorkingCalendar
+    from nieuwestart.deadlines.rules import DEFAULTS, deadlines
+    from nieuwestart.deadlines.tests.test_rules_fast_paths import _random_facts
+
+    calendar = WorkingCalendar.netherlands(range(2019, 2030), [dt.date(2023, 5, 19)])
+    rng = random.Random(16)
+    stored = []
+    for _ in range(400):
+        facts = _random_facts(rng)
+        specs = deadlines(facts, DEFAULTS, calendar, dt.date(2027, 1, 1))
+        stored.append([(s.code, s.responsible, s.due) for s in specs if s.status != "gehaald"])
+    return hashlib.sha256(repr(stored).encode()).hexdigest()[:16]
+
+
+# What the rules store for 400 random trajectories, and the rules version it was pinned with.
+RULES_PIN = (1, "8c01921a2314dc21")
+
+
+def test_a_change_of_what_the_rules_store_comes_with_a_new_rules_version() -> None:
+    """Stored rows of a trajectory nobody writes to are only recomputed when the rules'
+    version changes: a change of the rules that changes their answer must raise it."""
+    assert (index.RULES_VERSION, _rules_fingerprint()) == RULES_PIN, (
+        "The rules now store other deadlines: raise deadlines.index.RULES_VERSION and pin "
+        "the new version and fingerprint in RULES_PIN."
+    )
