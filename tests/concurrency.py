@@ -7,14 +7,34 @@ its own database connection when it ends (Django opens one per thread). Meant fo
 
 Used by nieuwestart/accounts/tests/test_ratelimits.py (N replicas counting sign-ins) and
 nieuwestart/retention/tests/test_concurrency.py (two hosts applying retention).
+
+`other_session` opens a second PostgreSQL session on the test database, outside Django: to hold
+a lock while the code under test runs, or to act as another database role.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
-from django.db import connections
+from django.db import connection, connections
+
+
+def other_session(*, user: str | None = None, autocommit: bool = False) -> Any:
+    """A psycopg connection to the test database (use it as a context manager); `user`: as
+    another role than Django's."""
+    import psycopg
+
+    db = connection.settings_dict
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        dbname=db["NAME"],
+        user=user or db["USER"],
+        autocommit=autocommit,
+        connect_timeout=5,
+    )
 
 
 def run_together[T](count: int, work: Callable[[], T], *, timeout: float = 120) -> list[T]:

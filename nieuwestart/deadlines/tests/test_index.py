@@ -22,6 +22,7 @@ from nieuwestart.deadlines.selectors import deadlines_for, terms
 from nieuwestart.screening.models import Screening
 from nieuwestart.trajectories.models import Phase, Trajectory
 from nieuwestart.worklists import selectors
+from tests.concurrency import other_session
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 5)
@@ -156,21 +157,12 @@ def test_a_trajectory_locked_by_another_transaction_is_computed_and_not_waited_f
 ) -> None:
     """A write marking the trajectory stale holds its index row until it commits: a reader
     at that moment neither waits nor stores, and gives what the rules give."""
-    import psycopg
-
     from nieuwestart.screening.services import screening_complete
 
     _stored(trajectory)
     screening_complete(actor=alice, trajectory=trajectory)
     expected = _by_rules(trajectory)
-    db = connection.settings_dict
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        dbname=db["NAME"],
-        user=db["USER"],
-        connect_timeout=5,
-    ) as writer:
+    with other_session() as writer:
         writer.execute(
             f"SELECT 1 FROM {DeadlineIndex._meta.db_table} "  # noqa: S608
             "WHERE trajectory_id = %s FOR UPDATE",

@@ -28,6 +28,7 @@ from django.db import connection
 from nieuwestart.audit.models import LogPurgePermit, ProcessingLogEntry
 from nieuwestart.audit.selectors import LOG_PURGE_TERM_TABLE, log_purge_term
 from nieuwestart.audit.services import log_purge_term_set
+from tests.concurrency import other_session
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="database roles exist on PostgreSQL only"
@@ -53,17 +54,7 @@ def _owner_block() -> str:
 
 
 def _connect(user: str) -> Any:
-    import psycopg
-
-    db = connection.settings_dict
-    return psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        dbname=db["NAME"],
-        user=user,
-        autocommit=True,
-        connect_timeout=5,
-    )
+    return other_session(user=user, autocommit=True)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from nieuwestart.trajectories.imports import (
     import_summary,
 )
 from nieuwestart.trajectories.models import DetentionNotification, ImportBatch, ImportRow
+from tests.concurrency import other_session
 
 pytestmark = pytest.mark.django_db
 
@@ -389,21 +390,12 @@ def test_an_import_being_processed_right_now_is_left_for_the_next_run(
     """The web import locks the rows of the chunk it processes; `import_batch_run` holds an
     advisory lock per partition. The run waits for neither, and closes no line that is about
     to get an outcome."""
-    import psycopg
-
     from nieuwestart.trajectories.imports import LOCK_BASE
 
     unfinished = _unfinished(admin_user)
     retention_run(apply=False, now=DRY_RUN_AT)
-    db = connection.settings_dict
     lines: list[str] = []
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        dbname=db["NAME"],
-        user=db["USER"],
-        connect_timeout=5,
-    ) as importer:
+    with other_session() as importer:
         if lock == "row":
             importer.execute(
                 f"SELECT id FROM {ImportRow._meta.db_table} WHERE batch_id = %s "  # noqa: S608
