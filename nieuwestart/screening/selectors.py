@@ -277,19 +277,38 @@ def _domain_view(
     )
 
 
-def _items(statuses: dict[str, tuple[str, str]], user: User | None = None) -> list[StatusItem]:
+@dataclass(frozen=True)
+class _BoardTexts:
+    """The texts of a status board in the active language, and whether the reader may see
+    the care domain's help question: worked out once per list, not per row (a work list of 50
+    rows has 300 tiles, each with three lazy texts)."""
+
+    labels: dict[str, tuple[str, str]]  # domain -> (label, short label)
+    status_labels: dict[str, str]
+    care_visible: bool
+
+
+def _board_texts(user: User | None) -> _BoardTexts:
+    return _BoardTexts(
+        labels={code: (str(spec.label), str(spec.short_label)) for code, spec in SCHEMA.items()},
+        status_labels={str(status.value): str(status.label) for status in Status},
+        care_visible=care_question_visible(user),
+    )
+
+
+def _items(statuses: dict[str, tuple[str, str]], texts: _BoardTexts) -> list[StatusItem]:
     items = []
-    for code, spec in SCHEMA.items():
+    for code, (label, short_label) in texts.labels.items():
         status, help_question = statuses.get(code, (Status.UNKNOWN, ""))
-        if code == Domain.CARE and not care_question_visible(user):
+        if code == Domain.CARE and not texts.care_visible:
             help_question = ""
         items.append(
             StatusItem(
                 domain=code,
-                label=str(spec.label),
-                short_label=str(spec.short_label),
+                label=label,
+                short_label=short_label,
                 status=status,
-                status_label=str(Status(status).label),
+                status_label=texts.status_labels[status],
                 help_question=help_question,
             )
         )
@@ -306,7 +325,8 @@ def status_board(
     (the care domain's help question only for `care_question_visible(user)`).
     `assessments`: the trajectory's domain assessments, already read by the caller."""
     if assessments is not None:
-        return _items({a.domain: (a.status, a.help_question) for a in assessments}, user)
+        statuses = {a.domain: (a.status, a.help_question) for a in assessments}
+        return _items(statuses, _board_texts(user))
     return status_boards([trajectory.pk], user=user)[trajectory.pk]
 
 
@@ -321,7 +341,8 @@ def status_boards(
     found: dict[int, dict[str, tuple[str, str]]] = {}
     for trajectory_id, domain, status, help_question in rows:
         found.setdefault(trajectory_id, {})[domain] = (status, help_question)
-    return {pk: _items(found.get(pk, {}), user) for pk in ids}
+    texts = _board_texts(user)
+    return {pk: _items(found.get(pk, {}), texts) for pk in ids}
 
 
 def flag_labels(view: ScreeningView, *, include_stay: bool = True) -> list[str]:

@@ -14,13 +14,14 @@ readers, because the text next to it carries the meaning.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -114,21 +115,30 @@ def status_badge_html(status: Any, label: Any = "") -> SafeString:
 
 def status_row_html(board: Iterable[Any]) -> SafeString:
     """The condensed status board of one work-list row: per domain a badge with its icon and
-    short name; the status in words for screen readers and as a tooltip."""
-    items = list(board)
+    short name; the status in words for screen readers and as a tooltip.
+
+    The same row comes back often (six domains, four statuses each, in one language), so each
+    is built once per process: the key holds every text that goes into it and the language
+    of the one text it translates itself."""
+    key = tuple((i.status, i.label, i.status_label, i.short_label) for i in board)
+    return _status_row(get_language(), key)
+
+
+@functools.lru_cache(maxsize=2048)
+def _status_row(language: str | None, items: tuple[tuple[str, str, str, str], ...]) -> SafeString:
     last = len(items) - 1
     badges = (
         (
-            item.status,
-            item.label,
-            item.status_label,
-            icon_html(conditional_escape(item.status)),
-            item.short_label,
-            item.status_label,
+            status,
+            label,
+            status_label,
+            icon_html(conditional_escape(status)),
+            short_label,
+            status_label,
             "" if index == last else ";",
             "" if index == last else " ",
         )
-        for index, item in enumerate(items)
+        for index, (status, label, status_label, short_label) in enumerate(items)
     )
     return format_html(
         '<span class="ns-status-row"><span class="ns-visually-hidden">{} </span>{}</span>\n',

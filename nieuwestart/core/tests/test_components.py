@@ -88,3 +88,16 @@ def test_the_status_row_names_each_domain_and_its_status_for_screen_readers():
     assert '>D0<span class="ns-visually-hidden">: In orde;</span>' in html
     assert '>D1<span class="ns-visually-hidden">: Hulp nodig</span>' in html
     assert _render("{% status_row board %}", board=[]).count("ns-status-badge") == 0
+
+
+def test_a_status_row_built_once_is_still_in_the_readers_language():
+    """Rows are remembered per process (the same six statuses come back on every page): a
+    row remembered in Dutch is not given to an English reader, nor the other way round."""
+    board = [SimpleNamespace(status="aandacht", label="Wonen", status_label="x", short_label="W")]
+    dutch = _render("{% status_row board %}", board=board)
+    with translation.override("en"):
+        english = _render("{% status_row board %}", board=board)
+    assert "Basisvoorwaarden: " in dutch and "Basisvoorwaarden" not in english
+    assert _render("{% status_row board %}", board=board) == dutch
+    other = [SimpleNamespace(status="in-orde", label="Wonen", status_label="y", short_label="W")]
+    assert "ns-status-badge--in-orde" in _render("{% status_row board %}", board=other)

@@ -1,0 +1,78 @@
+"""Render the work lists of every demo user to files, to compare two versions of the code.
+
+A change meant to make a page faster must not change what it shows. Run this in two git
+worktrees (the old and the new code), each on its own fresh demo database, and compare the
+two directories with `diff -r`. CSRF tokens, CSP nonces and UUIDs (new in every database) are
+replaced by placeholders; everything else must be byte for byte the same.
+
+In each worktree (the old one made with `git worktree add /tmp/old <commit>`, with a `.venv`
+link to this one), on a fresh demo database:
+
+    export NIEUWESTART_DEMO=1 DATABASE_URL=sqlite:////tmp/compare-old.sqlite3
+    .venv/bin/python manage.py migrate -v0 && .venv/bin/python manage.py load_reference_data
+    .venv/bin/python manage.py demo_data
+    .venv/bin/python /work/main/scripts/compare_pages.py /tmp/pages-old
+
+then the same with the new code into /tmp/pages-new, and `diff -r /tmp/pages-old /tmp/pages-new`.
+
+Pages: `/`, `/werk/` and its organisation list (two pages) and escalations, for every active
+user of an organisation; those that do not answer 200 for a role are left out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, os.getcwd())
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nieuwestart.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from nieuwestart.accounts.models import User  # noqa: E402
+
+PATHS = (
+    "/",
+    "/werk/",
+    "/werk/?lijst=organisatie",
+    "/werk/?lijst=organisatie&pagina=2",
+    "/werk/?lijst=escalaties",
+)
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def normalised(html: str) -> str:
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r'nonce="[^"]+"', "", html)
+    return UUID.sub("UUID", html)
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    settings.ALLOWED_HOSTS = ["*"]
+    pages = 0
+    for user in User.objects.filter(organisation__isnull=False, is_active=True).order_by(
+        "username"
+    ):
+        client = Client()
+        client.force_login(user)
+        for path in PATHS:
+            response = client.get(path)
+            if response.status_code != 200:
+                continue
+            name = user.username + path.replace("/", "_").replace("?", "_") + ".html"
+            (out / name).write_text(normalised(response.content.decode()))
+            pages += 1
+    print(f"{pages} pages written to {out}")
+
+
+if __name__ == "__main__":
+    main()
