@@ -130,6 +130,9 @@ def refresh(
         return {}
     key = key or terms_key(current)
     now = timezone.now()
+    # In key order: an insert that meets another transaction's uncommitted row waits for it,
+    # and two refreshes inserting the same new rows in different orders would deadlock.
+    ids = sorted(ids)
     with transaction.atomic():
         DeadlineIndex.objects.bulk_create(
             [DeadlineIndex(trajectory_id=pk, terms_key="", refreshed_at=now) for pk in ids],
@@ -145,7 +148,7 @@ def refresh(
         )
         # The facts are read after taking the locks: a write that commits before this read
         # is in them, one that commits after it marks the row stale again once we are done.
-        computed = _compute(list(ids), today, current)
+        computed = _compute(ids, today, current)
         stored = [pk for pk in mine if pk in computed]
         if stored:
             OpenDeadline.objects.filter(trajectory_id__in=stored).delete()

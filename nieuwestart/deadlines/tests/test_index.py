@@ -22,7 +22,7 @@ from nieuwestart.deadlines.selectors import deadlines_for, terms
 from nieuwestart.screening.models import Screening
 from nieuwestart.trajectories.models import Phase, Trajectory
 from nieuwestart.worklists import selectors
-from tests.concurrency import other_session
+from tests.concurrency import other_session, run_together
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 5)
@@ -175,6 +175,41 @@ def test_a_trajectory_locked_by_another_transaction_is_computed_and_not_waited_f
         writer.rollback()
     assert _stored(trajectory) == expected
     assert DeadlineIndex.objects.get().terms_key == index.terms_key(terms())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent readers")
+def test_readers_at_once_on_new_trajectories_neither_fail_nor_disagree(
+    transactional_db: Any, reference_data: Any, trajectory: Any, justid: Any, payload: Any
+) -> None:
+    """Four replicas open the same organisation list at the same moment, right after a bulk
+    import: every trajectory is new to the index. None fails (no deadlock on the new rows,
+    each stored once), all four give what the rules give, and afterwards all are current."""
+    from nieuwestart.trajectories.notifications import validate_notification
+    from nieuwestart.trajectories.services import notification_receive
+
+    ids = [trajectory.pk]
+    for n, bsn in enumerate(["999900171", "999900183", "999900195", "999900201", "999900213"]):
+        data = payload(
+            meldingId=f"IX-{bsn}",
+            persoon={"bsn": bsn, "geslachtsnaam": f"Naam{n}", "voornamen": "Piet"},
+        )
+        notification = validate_notification(data, today=dt.date(2026, 11, 22))
+        ids.append(notification_receive(actor=justid, notification=notification)[0].pk)
+    current = terms()
+    expected = {
+        pk: sorted(c.rows) for pk, c in index._compute(ids, TODAY, current).items() if c.rows
+    }
+    turn = iter(range(4))
+
+    def read() -> dict[int, list[index.Row]]:
+        order = ids if next(turn) % 2 else list(reversed(ids))
+        found = index.open_deadlines(order, TODAY, current)
+        return {pk: sorted(rows) for pk, rows in found.items()}
+
+    results = run_together(4, read)
+    assert results == [expected] * 4
+    assert index._current(ids, TODAY, index.terms_key(current)) == set(ids)
+    assert index.rebuild(today=TODAY).differed == 0
 
 
 def _rules_fingerprint() -> str:
