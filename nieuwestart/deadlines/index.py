@@ -35,8 +35,8 @@ import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import OperationalError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from nieuwestart.deadlines import rules
@@ -119,51 +119,133 @@ def _current(ids: Iterable[int], today: dt.date, key: str) -> set[int]:
     )
 
 
+# Trajectories per refresh transaction: a write marking one of them stale waits until the
+# transaction that holds its row commits, so it stays short.
+REFRESH_CHUNK = 200
+# How long a reader waits to create an index row that a write is creating at the same moment
+# (PostgreSQL); after that it computes the trajectory without storing it.
+INSERT_WAIT = "100ms"
+
+
+def _insert_missing(ids: list[int], now: dt.datetime) -> None:
+    """Create the index rows that do not exist yet (stale, so not read), in a transaction of
+    their own: the locking transactions of `_refresh` only lock rows that exist. A write that
+    is creating the same row holds it until it commits; waiting for it is capped."""
+    existing = set(
+        DeadlineIndex.objects.filter(trajectory_id__in=ids).values_list("trajectory_id", flat=True)
+    )
+    missing = [pk for pk in ids if pk not in existing]
+    if not missing:
+        return
+    rows = [DeadlineIndex(trajectory_id=pk, terms_key="", refreshed_at=now) for pk in missing]
+    postgres = connection.vendor == "postgresql"
+    try:
+        with transaction.atomic():
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT current_setting('lock_timeout')")
+                    (before,) = cursor.fetchone()
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [INSERT_WAIT])
+            DeadlineIndex.objects.bulk_create(rows, ignore_conflicts=True)
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+    except OperationalError:
+        logger.info("deadline index rows are being written by another transaction")
+
+
+@dataclass
+class _Refreshed:
+    rows: dict[int, list[Row]]
+    differed: int = 0
+
+
 def refresh(
     ids: Collection[int], today: dt.date, current: Terms, *, key: str | None = None
 ) -> dict[int, list[Row]]:
-    """Recompute the trajectories' open deadlines and store them, in one transaction. A
-    trajectory whose index row another transaction holds (a write marking it stale, another
-    reader refreshing it) is computed but not stored. Returns the rows of every trajectory
-    that exists."""
+    """Recompute the trajectories' open deadlines and store them (see `_refresh`). Returns the
+    rows of every trajectory that exists."""
+    return _refresh(ids, today, current, key=key).rows
+
+
+def _refresh(
+    ids: Collection[int],
+    today: dt.date,
+    current: Terms,
+    *,
+    key: str | None = None,
+    check: bool = False,
+) -> _Refreshed:
+    """Recompute and store, in transactions of `REFRESH_CHUNK` trajectories. Each first locks
+    the index rows it will write, skipping rows another transaction holds: a write marking
+    the trajectory stale (it holds the row until it commits) or another refresh. Those are
+    computed but not stored. The facts are read after taking the locks, so a write that
+    committed before is in them, and one that commits after marks the row stale again once
+    it gets the row. In key order, so two refreshes never wait on each other. `check`: also
+    count the rows that were current (read under the lock) but differ from the rules now."""
+    result = _Refreshed(rows={})
     if not ids:
-        return {}
+        return result
     key = key or terms_key(current)
     now = timezone.now()
-    # In key order: an insert that meets another transaction's uncommitted row waits for it,
-    # and two refreshes inserting the same new rows in different orders would deadlock.
-    ids = sorted(ids)
-    with transaction.atomic():
-        DeadlineIndex.objects.bulk_create(
-            [DeadlineIndex(trajectory_id=pk, terms_key="", refreshed_at=now) for pk in ids],
-            ignore_conflicts=True,
-        )
-        # Locked in key order, and skipping what is held: two refreshes never wait on each
-        # other and a write that marks a trajectory stale never waits long.
-        mine = set(
-            DeadlineIndex.objects.filter(trajectory_id__in=ids)
-            .select_for_update(skip_locked=True)
-            .order_by("pk")
-            .values_list("trajectory_id", flat=True)
-        )
-        # The facts are read after taking the locks: a write that commits before this read
-        # is in them, one that commits after it marks the row stale again once we are done.
-        computed = _compute(ids, today, current)
-        stored = [pk for pk in mine if pk in computed]
-        if stored:
-            OpenDeadline.objects.filter(trajectory_id__in=stored).delete()
-            OpenDeadline.objects.bulk_create(
-                OpenDeadline(trajectory_id=pk, code=code, responsible=responsible, due=due)
-                for pk in stored
-                for code, responsible, due in computed[pk].rows
-            )
-            for valid_until in (None, today):
-                group = [pk for pk in stored if computed[pk].valid_until == valid_until]
-                if group:
-                    DeadlineIndex.objects.filter(trajectory_id__in=group).update(
-                        terms_key=key, valid_until=valid_until, refreshed_at=now
-                    )
-    return {pk: c.rows for pk, c in computed.items()}
+    ordered = sorted(ids)
+    _insert_missing(ordered, now)
+    for start in range(0, len(ordered), REFRESH_CHUNK):
+        chunk = ordered[start : start + REFRESH_CHUNK]
+        with transaction.atomic():
+            held = {
+                pk: (terms_, valid_until)
+                for pk, terms_, valid_until in DeadlineIndex.objects.filter(trajectory_id__in=chunk)
+                .select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("trajectory_id", "terms_key", "valid_until")
+            }
+            computed = _compute(chunk, today, current)
+            stored = [pk for pk in chunk if pk in held and pk in computed]
+            if check:
+                result.differed += _differing(held, computed, today, key)
+            if stored:
+                OpenDeadline.objects.filter(trajectory_id__in=stored).delete()
+                OpenDeadline.objects.bulk_create(
+                    OpenDeadline(trajectory_id=pk, code=code, responsible=responsible, due=due)
+                    for pk in stored
+                    for code, responsible, due in computed[pk].rows
+                )
+                for valid_until in (None, today):
+                    group = [pk for pk in stored if computed[pk].valid_until == valid_until]
+                    if group:
+                        DeadlineIndex.objects.filter(trajectory_id__in=group).update(
+                            terms_key=key, valid_until=valid_until, refreshed_at=now
+                        )
+        result.rows.update((pk, c.rows) for pk, c in computed.items())
+    return result
+
+
+def _differing(
+    held: dict[int, tuple[str, dt.date | None]],
+    computed: dict[int, _Computed],
+    today: dt.date,
+    key: str,
+) -> int:
+    """Rows marked current, read under their lock, that differ from the rules' answer now:
+    a write that did not mark the trajectory stale."""
+    current = [
+        pk
+        for pk, (terms_, valid_until) in held.items()
+        if terms_ == key and (valid_until is None or valid_until >= today)
+    ]
+    before: dict[int, set[Row]] = {pk: set() for pk in current}
+    for pk, code, who, due in OpenDeadline.objects.filter(trajectory_id__in=current).values_list(
+        "trajectory_id", "code", "responsible", "due"
+    ):
+        before[pk].add((code, who, due))
+    differed = 0
+    for pk in current:
+        after = set(computed[pk].rows) if pk in computed else set()
+        if before[pk] != after:
+            differed += 1
+            logger.warning("deadline index differed from the rules", extra={"trajectory_id": pk})
+    return differed
 
 
 def open_deadlines(
@@ -207,8 +289,10 @@ class Views:
     working days left as the rules give (`rules._Builder.add` for a deadline not met)."""
 
     def __init__(self, today: dt.date, current: Terms, dues: Iterable[dt.date]) -> None:
-        years = {today.year - 1, today.year, today.year + 1}
-        years.update(d.year for d in dues)
+        # Every year from the earliest to the latest day counted, as the rules do: working
+        # days are counted across the years in between, with their holidays.
+        days = [today, *dues]
+        years = range(min(days).year - 1, max(days).year + 2)
         self.today = today
         self.cal = current.calendar(years)
         self.translate = rules._translator()
@@ -237,34 +321,24 @@ class Check:
     differed: int = 0
 
 
-def rebuild(*, today: dt.date | None = None, batch: int = 500) -> Check:
-    """Recompute every open trajectory's open deadlines, in batches (one transaction each),
-    and count the rows that were current but wrong. Closed trajectories have none: their
-    rows are removed."""
+def rebuild(*, today: dt.date | None = None, batch: int = 1000) -> Check:
+    """Recompute every open trajectory's open deadlines, `batch` trajectories at a time, and
+    count the rows that were current but wrong. Rows of closed or removed trajectories are
+    deleted: the lists do not show closed trajectories."""
     today = today or timezone.localdate()
     current = terms()
     key = terms_key(current)
     check = Check()
-    OpenDeadline.objects.filter(trajectory__phase=Phase.CLOSED).delete()
-    DeadlineIndex.objects.filter(trajectory__phase=Phase.CLOSED).delete()
+    gone = Q(trajectory__phase=Phase.CLOSED) | ~Exists(
+        Trajectory.objects.filter(pk=OuterRef("trajectory_id"))
+    )
+    OpenDeadline.objects.filter(gone).delete()
+    DeadlineIndex.objects.filter(gone).delete()
     ids = list(
         Trajectory.objects.exclude(phase=Phase.CLOSED).order_by("pk").values_list("pk", flat=True)
     )
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        fresh = _current(chunk, today, key)
-        before: dict[int, set[Row]] = {}
-        for pk, code, who, due in OpenDeadline.objects.filter(trajectory_id__in=fresh).values_list(
-            "trajectory_id", "code", "responsible", "due"
-        ):
-            before.setdefault(pk, set()).add((code, who, due))
-        after = refresh(chunk, today, current, key=key)
-        for pk in fresh:
-            if before.get(pk, set()) != set(after.get(pk, [])):
-                check.differed += 1
-                logger.warning(
-                    "deadline index differed from the rules",
-                    extra={"trajectory_id": pk},
-                )
+        check.differed += _refresh(chunk, today, current, key=key, check=True).differed
         check.trajectories += len(chunk)
     return check

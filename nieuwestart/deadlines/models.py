@@ -115,11 +115,16 @@ class DeadlineIndex(models.Model):
     empty or not yet past. A write to a fact the rules read empties `terms_key` in the same
     transaction; a trajectory without a row has no current rows either."""
 
+    # No constraint in the database (like the processing log): inserting a row would take a
+    # key-share lock on the trajectory, which waits for a service that holds the trajectory
+    # FOR UPDATE while that service waits for this row to mark it stale: a deadlock. Django
+    # still deletes the rows with the trajectory; `index.rebuild` removes any left behind.
     trajectory = models.OneToOneField(
         "trajectories.Trajectory",
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="deadline_index",
+        db_constraint=False,
     )
     terms_key = models.CharField(max_length=40, blank=True)
     valid_until = models.DateField(null=True, blank=True)
@@ -134,8 +139,11 @@ class OpenDeadline(models.Model):
     """A deadline of a trajectory that is not met yet: what the work lists sort and show.
     Status (open or late) and working days left follow from `due` and today when read."""
 
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory", on_delete=models.CASCADE, related_name="open_deadlines"
+    trajectory = models.ForeignKey(  # no database constraint: see DeadlineIndex.trajectory
+        "trajectories.Trajectory",
+        on_delete=models.CASCADE,
+        related_name="open_deadlines",
+        db_constraint=False,
     )
     code = models.CharField(max_length=40)
     responsible = models.CharField(max_length=20)

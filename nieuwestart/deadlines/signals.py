@@ -1,9 +1,10 @@
 """Marks a trajectory's stored open deadlines stale when a fact the rules read is written.
 
 Connected in `DeadlinesConfig.ready` to `post_save` and `post_delete` of every model the rules
-read (`WATCHED`). The receivers decide nothing: they empty one column of one row
-(`DeadlineIndex.terms_key`), in the transaction of the write, so the write and the mark commit
-or roll back together. Why receivers and not a call in each service: a service added later
+read (`WATCHED`), and to a change of an organisation's kind (a participant's organisation
+decides whether probation met the detainee). The receivers decide nothing: they empty one
+column of one row (`DeadlineIndex.terms_key`, creating the row if needed), in the transaction
+of the write, so the write and the mark commit or roll back together. Why receivers and not a call in each service: a service added later
 that writes one of these models is covered without knowing the index exists. A write that
 bypasses `save()` and `delete()` (`QuerySet.update`, `bulk_create`) is not seen: such code
 must call `mark_stale` itself; the nightly `deadlines_index` reports a trajectory it missed.
@@ -15,47 +16,89 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Model, Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
 
 from nieuwestart.deadlines.models import DeadlineIndex
 from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.meetings.models import Meeting, Participant
+from nieuwestart.organisations.models import Organisation
 from nieuwestart.plans.models import Plan, PlanVersion
 from nieuwestart.screening.models import DomainAssessment, Screening
 from nieuwestart.trajectories.models import Involvement, Trajectory
 
 
-def mark_stale(trajectory_ids: Iterable[int]) -> None:
-    """The trajectories' stored open deadlines are recomputed when next read."""
-    DeadlineIndex.objects.filter(trajectory_id__in=list(trajectory_ids)).exclude(
-        terms_key=""
-    ).update(terms_key="")
+def mark_stale(trajectory_ids: Iterable[int | None]) -> None:
+    """The trajectories' stored open deadlines are recomputed when next read.
+
+    An upsert, never a conditional update: the write must hold the trajectory's index row
+    until it commits, also when the row is stale already or does not exist yet. A reader
+    that refreshes the trajectory meanwhile then skips it (`index._refresh`), instead of
+    storing what it read before this write committed as current."""
+    ids = sorted({pk for pk in trajectory_ids if pk is not None})
+    if not ids:
+        return
+    now = timezone.now()
+    DeadlineIndex.objects.bulk_create(
+        [DeadlineIndex(trajectory_id=pk, terms_key="", refreshed_at=now) for pk in ids],
+        update_conflicts=True,
+        unique_fields=["trajectory"],
+        update_fields=["terms_key"],
+    )
 
 
-def _mark(condition: Q) -> None:
-    DeadlineIndex.objects.filter(condition).exclude(terms_key="").update(terms_key="")
+def _parent(instance: Model, relation: str, model: type[Model], column: str) -> int | None:
+    """The trajectory id of the row `instance` belongs to, from the cache when loaded."""
+    cached = instance._state.fields_cache.get(relation)
+    if cached is not None:
+        return getattr(cached, column)
+    parent_id = getattr(instance, f"{relation}_id")
+    return model._default_manager.filter(pk=parent_id).values_list(column, flat=True).first()
 
 
 def _trajectory(instance: Trajectory, **kwargs: Any) -> None:
-    if not kwargs.get("created"):  # a new trajectory has no index row yet
-        _mark(Q(trajectory_id=instance.pk))
+    # A new trajectory is seen by no one until its transaction commits, and a deleted one
+    # is in no list: only a change needs the mark.
+    if kwargs.get("signal") is post_save and not kwargs.get("created"):
+        mark_stale([instance.pk])
 
 
 def _own(instance: Any, **kwargs: Any) -> None:
-    _mark(Q(trajectory_id=instance.trajectory_id))
+    mark_stale([instance.trajectory_id])
 
 
 def _assessment(instance: DomainAssessment, **kwargs: Any) -> None:
-    _mark(Q(trajectory__screening__pk=instance.screening_id))
+    mark_stale([_parent(instance, "screening", Screening, "trajectory_id")])
 
 
 def _version(instance: PlanVersion, **kwargs: Any) -> None:
-    _mark(Q(trajectory__plan__pk=instance.plan_id))
+    mark_stale([_parent(instance, "plan", Plan, "trajectory_id")])
 
 
 def _participant(instance: Participant, **kwargs: Any) -> None:
-    _mark(Q(trajectory__meetings__pk=instance.meeting_id))
+    mark_stale([_parent(instance, "meeting", Meeting, "trajectory_id")])
+
+
+def _organisation_before(instance: Organisation, **kwargs: Any) -> None:
+    """Whether probation was present at a meeting depends on the participant's organisation's
+    kind: remember the kind before a change."""
+    instance._kind_before = (  # type: ignore[attr-defined]
+        Organisation.objects.filter(pk=instance.pk).values_list("kind", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+def _organisation(instance: Organisation, **kwargs: Any) -> None:
+    before = getattr(instance, "_kind_before", None)
+    if before is None or before == instance.kind:
+        return
+    mark_stale(
+        Meeting.objects.filter(participants__organisation=instance)
+        .values_list("trajectory_id", flat=True)
+        .distinct()
+    )
 
 
 WATCHED: tuple[tuple[type[Model], Any], ...] = (
@@ -76,3 +119,8 @@ def connect() -> None:
         uid = f"deadlines.index.{model._meta.label_lower}"
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid + ".save")
         post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid + ".delete")
+    uid = "deadlines.index.organisation"
+    pre_save.connect(
+        _organisation_before, sender=Organisation, weak=False, dispatch_uid=uid + ".pre"
+    )
+    post_save.connect(_organisation, sender=Organisation, weak=False, dispatch_uid=uid + ".save")

@@ -20,6 +20,7 @@ from nieuwestart.deadlines.selectors import (
     deadlines_for,
     deadlines_for_trajectories,
     facts_for,
+    terms,
 )
 
 pytestmark = pytest.mark.django_db
@@ -238,6 +239,25 @@ def test_probation_and_detainee_present_meets_the_probation_deadline(trajectory,
     assert facts.trajectory_meeting_dates == (TODAY, TODAY)
     spec = by_code(deadlines_for(trajectory, TODAY))["reclassering-ontmoeting"]
     assert (spec.status, spec.met_on) == ("gehaald", TODAY)
+
+
+def test_a_changed_kind_of_the_participants_organisation_reaches_the_stored_deadlines(
+    trajectory, alice, bob
+):
+    """Whether probation met the detainee depends on the participant's organisation's kind;
+    an administrator correcting that kind changes the deadline, also in the work lists."""
+    from nieuwestart.organisations.models import OrganisationKind
+    from nieuwestart.trajectories.models import Trajectory
+
+    Trajectory.objects.filter(pk=trajectory.pk).update(judicial_title="vi")
+    _hold(trajectory, alice, "trajectoverleg", {"users": [bob], "detainee": True})
+    stored = index.open_deadlines([trajectory.pk], TODAY, terms())[trajectory.pk]
+    assert "reclassering-ontmoeting" not in {code for code, _, _ in stored}
+    organisation = bob.organisation
+    organisation.kind = OrganisationKind.MUNICIPALITY
+    organisation.save()
+    stored = index.open_deadlines([trajectory.pk], TODAY, terms())[trajectory.pk]
+    assert "reclassering-ontmoeting" in {code for code, _, _ in stored}
 
 
 def test_a_held_pre_release_meeting_meets_the_warm_handover(trajectory, alice, carol):

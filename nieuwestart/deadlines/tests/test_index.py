@@ -40,7 +40,8 @@ def _by_rules(trajectory: Trajectory, today: dt.date = TODAY) -> dict[str, dt.da
 def test_the_stored_rows_are_the_rules_open_deadlines_and_are_read_without_recomputing(
     trajectory: Any, alice: Any
 ) -> None:
-    assert not DeadlineIndex.objects.exists()  # created by a service: nothing stored yet
+    key = index.terms_key(terms())
+    assert index._current([trajectory.pk], TODAY, key) == set(), "written since: stale"
     first = [(i.deadline.code, i.deadline.due) for i in selectors.due_for_user(alice, TODAY)]
     assert dict(first) == {
         code: due
@@ -210,6 +211,96 @@ def test_readers_at_once_on_new_trajectories_neither_fail_nor_disagree(
     assert results == [expected] * 4
     assert index._current(ids, TODAY, index.terms_key(current)) == set(ids)
     assert index.rebuild(today=TODAY).differed == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="locks of another session")
+@pytest.mark.parametrize("row", ["missing", "stale"])
+def test_a_read_during_a_write_never_stores_what_it_read_before_the_write_as_current(
+    transactional_db: Any, reference_data: Any, trajectory: Any, alice: Any, row: str
+) -> None:
+    """A service completes the screening and has not committed yet; a work list is read at
+    that moment. It shows the screening as still open (it is, until the commit), and after
+    the commit the next read shows it met: the read did not store the old answer as current,
+    also when the trajectory's index row did not exist yet or was stale already."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from nieuwestart.deadlines.signals import mark_stale
+    from nieuwestart.screening.services import screening_complete, screening_get_or_create
+
+    screening_get_or_create(actor=alice, trajectory=trajectory)
+    if row == "stale":
+        _stored(trajectory)
+        mark_stale([trajectory.pk])
+    else:
+        DeadlineIndex.objects.all().delete()
+    written, commit = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def service() -> None:  # the real service, in its own session, held before its commit
+        try:
+            with transaction.atomic():
+                screening_complete(actor=alice, trajectory=trajectory)
+                written.set()
+                assert commit.wait(10)
+        except BaseException as error:
+            errors.append(error)
+            written.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=service)
+    thread.start()
+    assert written.wait(10)
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '3s'")  # fail, not hang, if it would wait
+    try:
+        assert "screening" in _stored(trajectory), "not committed yet: still open"
+    finally:
+        commit.set()
+        thread.join(10)
+    assert not errors, errors
+    assert "screening" not in _stored(trajectory)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="locks of another session")
+def test_a_read_does_not_wait_for_a_service_that_holds_the_trajectory(
+    transactional_db: Any, reference_data: Any, trajectory: Any
+) -> None:
+    """Services lock the trajectory row (FOR UPDATE) and then mark its index stale. A reader
+    storing the index at that moment must not wait for the trajectory (no foreign key to
+    check): otherwise the two wait for each other."""
+    from nieuwestart.deadlines.signals import mark_stale
+
+    mark_stale([trajectory.pk])
+    expected = _by_rules(trajectory)
+    with other_session() as service:
+        service.execute(
+            f"SELECT 1 FROM {Trajectory._meta.db_table} WHERE id = %s FOR UPDATE",  # noqa: S608
+            [trajectory.pk],
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        assert _stored(trajectory) == expected
+        assert DeadlineIndex.objects.get().terms_key == index.terms_key(terms())
+        service.rollback()
+
+
+def test_working_days_left_are_counted_over_every_year_in_between() -> None:
+    """A release years away, or a screening late for years: the days left on the list are
+    those of the trajectory page, holidays of the years in between counted."""
+    from nieuwestart.deadlines.rules import DEFAULTS
+    from nieuwestart.deadlines.selectors import Terms
+
+    current = Terms(settings=DEFAULTS, extra_days=frozenset())
+    today = dt.date(2026, 3, 2)
+    full = current.calendar(range(2019, 2032))
+    for due in (dt.date(2029, 6, 1), dt.date(2021, 6, 1)):
+        view = index.Views(today, current, [due]).view(
+            ("mdo", "inrichting", due), is_released=False
+        )
+        assert view.days_left == full.working_days_between(today, due)
 
 
 def _rules_fingerprint() -> str:
