@@ -111,7 +111,7 @@ def handover_check_record(
     if state != ConditionState.ARRANGED:
         in_place_on = None
     # Lock the trajectory: the release and a check cannot cross each other.
-    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    locked = Trajectory.objects.select_for_update(no_key=True).get(pk=trajectory.pk)
     if locked.phase in (Phase.AFTER_RELEASE, Phase.CLOSED):
         raise ServiceError(
             _(
@@ -223,7 +223,9 @@ def trajectory_close(
     """Close the trajectory: only by the organisation with casusregie, with a reason."""
     note = note.strip()
     locked = (
-        Trajectory.objects.select_for_update().select_related("case_lead").get(pk=trajectory.pk)
+        Trajectory.objects.select_for_update(no_key=True)
+        .select_related("case_lead")
+        .get(pk=trajectory.pk)
     )
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(

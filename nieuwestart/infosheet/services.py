@@ -43,7 +43,7 @@ def infosheet_send(*, actor: User, trajectory: Trajectory, channel: str = Channe
     """Freeze the current sheet as the next version and deliver it to the municipality."""
     # Lock the trajectory so two casemanagers pressing "send" at once cannot both get number n.
     trajectory = (
-        Trajectory.objects.select_for_update()
+        Trajectory.objects.select_for_update(no_key=True)
         .select_related("person", "prison", "return_municipality", "case_lead", "process_lead")
         .get(pk=trajectory.pk)
     )

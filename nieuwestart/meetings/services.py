@@ -403,7 +403,7 @@ def meeting_plan(
 
 def _lock(meeting: Meeting, expected_version: int | None) -> Meeting:
     locked = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(no_key=True)
         .select_related("trajectory", "trajectory__person")
         .get(pk=meeting.pk)
     )

@@ -201,7 +201,7 @@ def _conflict(plan: Plan, expected_version: int, actor: User) -> PlanConflict:
 
 def _lock_plan(trajectory: Trajectory, expected_version: int | None, actor: User) -> Plan:
     plan, _created = Plan.objects.get_or_create(trajectory=trajectory)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(no_key=True).get(pk=plan.pk)
     if expected_version is not None and plan.version != expected_version:
         raise _conflict(plan, expected_version, actor)
     return plan

@@ -156,7 +156,7 @@ def referral_register(
 ) -> Referral:
     """Register a referral (and its place on a waiting list) on the trajectory."""
     today = today or timezone.localdate()
-    trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    trajectory = Trajectory.objects.select_for_update(no_key=True).get(pk=trajectory.pk)
     _require_open(trajectory)
     provider, provider_city, note = provider.strip(), provider_city.strip(), note.strip()
     errors: list[tuple[str, str]] = []

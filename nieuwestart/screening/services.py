@@ -112,7 +112,9 @@ def care_question_visible(user: User | None) -> bool:
 
 def _locked_screening(trajectory: Trajectory) -> tuple[Screening, bool]:
     """The trajectory's screening, locked; created (empty, version 0) when there is none."""
-    screening = Screening.objects.select_for_update().filter(trajectory=trajectory).first()
+    screening = (
+        Screening.objects.select_for_update(no_key=True).filter(trajectory=trajectory).first()
+    )
     if screening is not None:
         return screening, False
     try:
@@ -122,7 +124,7 @@ def _locked_screening(trajectory: Trajectory) -> tuple[Screening, bool]:
                 DomainAssessment(screening=screening, domain=code) for code in DOMAIN_CODES
             )
     except IntegrityError:  # a concurrent first save created it: wait for it and use that one
-        return Screening.objects.select_for_update().get(trajectory=trajectory), False
+        return Screening.objects.select_for_update(no_key=True).get(trajectory=trajectory), False
     return screening, True
 
 

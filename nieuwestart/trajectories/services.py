@@ -114,7 +114,7 @@ def _log_write(
 
 
 def _lock(trajectory: Trajectory, expected_version: int | None) -> Trajectory:
-    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    locked = Trajectory.objects.select_for_update(no_key=True).get(pk=trajectory.pk)
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
             _(
@@ -201,7 +201,7 @@ def notification_receive(
 
 def _open_trajectory_of(bsn: str) -> Trajectory | None:
     return (
-        Trajectory.objects.select_for_update()
+        Trajectory.objects.select_for_update(no_key=True)
         .filter(person__bsn=bsn)
         .exclude(phase__in=[Phase.CLOSED])
         .order_by("-start_date", "-id")

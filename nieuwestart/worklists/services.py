@@ -25,7 +25,7 @@ def trajectory_pick_up(
     *, actor: User, trajectory: Trajectory, channel: str = Channel.WEB
 ) -> Assignment:
     """Make the actor the aftercare coordinator, unless somebody already is."""
-    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    locked = Trajectory.objects.select_for_update(no_key=True).get(pk=trajectory.pk)
     current = (
         Assignment.objects.filter(trajectory=locked, role=Role.AFTERCARE_COORDINATOR, active=True)
         .select_related("user")

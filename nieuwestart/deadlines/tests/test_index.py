@@ -287,6 +287,64 @@ def test_a_read_does_not_wait_for_a_service_that_holds_the_trajectory(
         service.rollback()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two writers at once")
+def test_a_meeting_planned_while_someone_is_assigned_both_succeed(
+    transactional_db: Any, reference_data: Any, trajectory: Any, alice: Any, mia: Any
+) -> None:
+    """Planning a meeting marks the trajectory stale and checks its new row's reference to
+    the trajectory when it commits; assigning someone locks the trajectory and then marks it.
+    Both at once on one trajectory must not wait for each other: the services lock the
+    trajectory FOR NO KEY UPDATE, which the reference check does not wait for."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    from nieuwestart.meetings.tests.case import plan_meeting
+    from nieuwestart.trajectories.services import trajectory_assign
+
+    planned, commit = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def planner() -> None:
+        try:
+            with transaction.atomic():
+                plan_meeting(
+                    trajectory,
+                    alice,
+                    users=[alice],
+                    starts_at=timezone.make_aware(dt.datetime(2026, 12, 1, 10)),
+                )
+                planned.set()
+                assert commit.wait(10)
+        except BaseException as error:
+            errors.append(error)
+            planned.set()
+        finally:
+            connections.close_all()
+
+    def assigner() -> None:
+        try:
+            trajectory_assign(actor=alice, trajectory=trajectory, role="mentor", user=mia)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=planner)
+    first.start()
+    assert planned.wait(10)
+    second = threading.Thread(target=assigner)
+    second.start()
+    time.sleep(0.5)  # the assignment now waits for the planner's mark
+    commit.set()
+    first.join(10)
+    second.join(10)
+    assert not errors, errors
+    assert trajectory.meetings.count() == 1
+    assert trajectory.assignments.filter(role="mentor", user=mia, active=True).exists()
+
+
 def test_working_days_left_are_counted_over_every_year_in_between() -> None:
     """A release years away, or a screening late for years: the days left on the list are
     those of the trajectory page, holidays of the years in between counted."""
