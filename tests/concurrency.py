@@ -9,16 +9,18 @@ Used by nieuwestart/accounts/tests/test_ratelimits.py (N replicas counting sign-
 nieuwestart/retention/tests/test_concurrency.py (two hosts applying retention).
 
 `other_session` opens a second PostgreSQL session on the test database, outside Django: to hold
-a lock while the code under test runs, or to act as another database role.
+a lock while the code under test runs, or to act as another database role. `held_before_commit`
+runs app code in a thread's own transaction and holds it just before its commit.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 
 def other_session(*, user: str | None = None, autocommit: bool = False) -> Any:
@@ -68,3 +70,39 @@ def run_together[T](count: int, work: Callable[[], T], *, timeout: float = 120) 
     running = sum(each.is_alive() for each in threads)
     assert running == 0, f"{running} of {count} threads still running after {timeout} s"
     return results
+
+
+@contextmanager
+def held_before_commit(work: Callable[[], object], *, timeout: float = 10) -> Iterator[None]:
+    """Run `work` in a thread, in one transaction of the thread's own session, and keep that
+    transaction open (written, not committed) while the `with` block runs; it commits when the
+    block ends. An exception in the thread is raised here after that."""
+    done, commit = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def thread() -> None:
+        try:
+            with transaction.atomic():
+                work()
+                done.set()
+                if not commit.wait(timeout):
+                    raise TimeoutError("the test did not let the transaction commit")
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            done.set()
+            connections.close_all()
+
+    worker = threading.Thread(target=thread)
+    worker.start()
+    try:
+        if not done.wait(timeout):
+            raise TimeoutError("the work did not finish writing")
+        if errors:
+            raise errors[0]
+        yield
+    finally:
+        commit.set()
+        worker.join(timeout)
+    if errors:
+        raise errors[0]

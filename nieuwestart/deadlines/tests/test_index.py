@@ -22,7 +22,7 @@ from nieuwestart.deadlines.selectors import deadlines_for, terms
 from nieuwestart.screening.models import Screening
 from nieuwestart.trajectories.models import Phase, Trajectory
 from nieuwestart.worklists import selectors
-from tests.concurrency import other_session, run_together
+from tests.concurrency import held_before_commit, other_session, run_together
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 5)
@@ -222,10 +222,6 @@ def test_a_read_during_a_write_never_stores_what_it_read_before_the_write_as_cur
     that moment. It shows the screening as still open (it is, until the commit), and after
     the commit the next read shows it met: the read did not store the old answer as current,
     also when the trajectory's index row did not exist yet or was stale already."""
-    import threading
-
-    from django.db import connections, transaction
-
     from nieuwestart.deadlines.signals import mark_stale
     from nieuwestart.screening.services import screening_complete, screening_get_or_create
 
@@ -235,32 +231,11 @@ def test_a_read_during_a_write_never_stores_what_it_read_before_the_write_as_cur
         mark_stale([trajectory.pk])
     else:
         DeadlineIndex.objects.all().delete()
-    written, commit = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def service() -> None:  # the real service, in its own session, held before its commit
-        try:
-            with transaction.atomic():
-                screening_complete(actor=alice, trajectory=trajectory)
-                written.set()
-                assert commit.wait(10)
-        except BaseException as error:
-            errors.append(error)
-            written.set()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=service)
-    thread.start()
-    assert written.wait(10)
-    with connection.cursor() as cursor:
-        cursor.execute("SET lock_timeout = '3s'")  # fail, not hang, if it would wait
-    try:
+    # The real service, in its own session, held before its commit.
+    with held_before_commit(lambda: screening_complete(actor=alice, trajectory=trajectory)):
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # fail, not hang, if it would wait
         assert "screening" in _stored(trajectory), "not committed yet: still open"
-    finally:
-        commit.set()
-        thread.join(10)
-    assert not errors, errors
     assert "screening" not in _stored(trajectory)
 
 
@@ -298,32 +273,18 @@ def test_a_meeting_planned_while_someone_is_assigned_both_succeed(
     import threading
     import time
 
-    from django.db import connections, transaction
+    from django.db import connections
 
     from nieuwestart.meetings.tests.case import plan_meeting
     from nieuwestart.trajectories.services import trajectory_assign
 
-    planned, commit = threading.Event(), threading.Event()
+    def plan() -> None:
+        when = timezone.make_aware(dt.datetime(2026, 12, 1, 10))
+        plan_meeting(trajectory, alice, users=[alice], starts_at=when)
+
     errors: list[BaseException] = []
 
-    def planner() -> None:
-        try:
-            with transaction.atomic():
-                plan_meeting(
-                    trajectory,
-                    alice,
-                    users=[alice],
-                    starts_at=timezone.make_aware(dt.datetime(2026, 12, 1, 10)),
-                )
-                planned.set()
-                assert commit.wait(10)
-        except BaseException as error:
-            errors.append(error)
-            planned.set()
-        finally:
-            connections.close_all()
-
-    def assigner() -> None:
+    def assign() -> None:
         try:
             trajectory_assign(actor=alice, trajectory=trajectory, role="mentor", user=mia)
         except BaseException as error:
@@ -331,15 +292,12 @@ def test_a_meeting_planned_while_someone_is_assigned_both_succeed(
         finally:
             connections.close_all()
 
-    first = threading.Thread(target=planner)
-    first.start()
-    assert planned.wait(10)
-    second = threading.Thread(target=assigner)
-    second.start()
-    time.sleep(0.5)  # the assignment now waits for the planner's mark
-    commit.set()
-    first.join(10)
-    second.join(10)
+    # The assignment runs while the planner holds its index row (written, not committed).
+    assigning = threading.Thread(target=assign)
+    with held_before_commit(plan):
+        assigning.start()
+        time.sleep(0.5)  # the assignment now waits for the planner's mark
+    assigning.join(10)
     assert not errors, errors
     assert trajectory.meetings.count() == 1
     assert trajectory.assignments.filter(role="mentor", user=mia, active=True).exists()
