@@ -43,6 +43,7 @@ from nieuwestart.deadlines import rules
 from nieuwestart.deadlines.models import DeadlineIndex, OpenDeadline
 from nieuwestart.deadlines.selectors import (
     Terms,
+    _years,
     record_facts,
     status_labels,
     terms,
@@ -97,11 +98,7 @@ def _compute(ids: list[int], today: dt.date, current: Terms) -> dict[int, _Compu
     facts = {pk: record_facts(r) for pk, r in trajectory_records(trajectories).items()}
     if not facts:
         return {}
-    years = {today.year - 1, today.year, today.year + 1}
-    for f in facts.values():
-        last = max(d for d in (f.start_date, f.release_date, today) if d is not None)
-        years.update(range(f.start_date.year - 1, last.year + 2))
-    cal = current.calendar(years)
+    cal = current.calendar(_years(facts.values(), today))
     result = {}
     for pk, f in facts.items():
         specs = rules.deadlines(f, current.settings, cal, today)
