@@ -32,7 +32,7 @@ from nieuwestart.access.policy import (
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.audit import models as audit
 from nieuwestart.audit.services import log_processing, log_reads
-from nieuwestart.trajectories.models import Involvement, Trajectory
+from nieuwestart.trajectories.models import Involvement, Trajectory, TrajectoryQuerySet
 
 # What the trajectory screens show in this release: identity, detention facts and contacts.
 FILE_CATEGORIES: tuple[Category, ...] = (Category.IDENTITY, Category.DETENTION, Category.CONTACTS)
@@ -62,7 +62,7 @@ def _involved(user: User, trajectory: OuterRef) -> Exists | None:
     )
 
 
-def visible_trajectories(user: User) -> QuerySet[Trajectory]:
+def visible_trajectories(user: User) -> TrajectoryQuerySet:
     """Trajectories the user may see: their organisation is actively involved, in a case role."""
     involved = _involved(user, OuterRef("pk"))
     if involved is None:

@@ -44,7 +44,8 @@ def infosheet_send(*, actor: User, trajectory: Trajectory, channel: str = Channe
     # Lock the trajectory so two casemanagers pressing "send" at once cannot both get number n.
     trajectory = (
         Trajectory.objects.select_for_update(no_key=True)
-        .select_related("person", "prison", "return_municipality", "case_lead", "process_lead")
+        .select_related("person")
+        .with_organisations()
         .get(pk=trajectory.pk)
     )
     content = build_sheet(trajectory)

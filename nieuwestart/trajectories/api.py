@@ -272,9 +272,8 @@ class TrajectenView(APIView):
             qs = (
                 visible_trajectories(user)
                 .filter(phase=Phase.CLOSED)
-                .select_related(
-                    "person", "prison", "return_municipality", "case_lead", "process_lead"
-                )
+                .select_related("person")
+                .with_organisations()
                 .order_by("-end_date", "pk")
             )
         paginator = Pagination()

@@ -9,6 +9,7 @@ in `services.py`, which append `TrajectoryEvent` rows: history is never overwrit
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.db import models
 from django.db.models import Q
@@ -53,6 +54,12 @@ class Phase(models.TextChoices):
     CLOSED = "afgesloten", _("Afgesloten")
 
 
+# The phases of an open trajectory. Filter with `phase__in=OPEN_PHASES` rather than excluding
+# `afgesloten`: an equality list can use the (phase, expected_end_date) index, a "not equal"
+# cannot, so the work lists' count scanned every closed trajectory (docs/benchmarks.md).
+OPEN_PHASES: tuple[str, ...] = tuple(p for p in Phase.values if p != Phase.CLOSED)
+
+
 class JudicialTitle(models.TextChoices):
     """Whether a judicial title follows release; decides who leads after release."""
 
@@ -60,6 +67,72 @@ class JudicialTitle(models.TextChoices):
     NONE = "geen", _("geen justitiële titel")
     CONDITIONAL_RELEASE = "vi", _("voorwaardelijke invrijheidstelling")
     CONDITIONAL_SENTENCE = "voorwaardelijke-straf", _("voorwaardelijke straf")
+
+
+class TrajectoryQuerySet(models.QuerySet["Trajectory"]):
+    """`with_organisations()`: the organisations a trajectory names, read in one query.
+
+    A trajectory names up to five organisations (PI, registration and return municipality,
+    case and process lead). Joining all five made PostgreSQL spend 4 ms planning a query that
+    runs in 0.3 ms, on every case page, and the work list joined them for every open trajectory
+    before taking its page. Read with `with_organisations()`, the rows come first and then the
+    organisations they name, in one query by primary key, set as if they had been joined. Not
+    for `iterator()`, which skips the result cache (as `prefetch_related` does without a chunk
+    size). Django's `fetch_mode(FETCH_PEERS)` does not replace this: it reads each foreign key
+    on first use in a query of its own, five queries for one trajectory instead of one.
+    """
+
+    ORGANISATION_FIELDS = (
+        "prison",
+        "registration_municipality",
+        "return_municipality",
+        "case_lead",
+        "process_lead",
+    )
+    _with_organisations = False
+
+    def with_organisations(self) -> TrajectoryQuerySet:
+        clone: TrajectoryQuerySet = self._chain()  # type: ignore[attr-defined]
+        clone._with_organisations = True
+        return clone
+
+    def _clone(self) -> TrajectoryQuerySet:
+        clone: TrajectoryQuerySet = super()._clone()  # type: ignore[misc]
+        clone._with_organisations = self._with_organisations
+        return clone
+
+    def _fetch_all(self) -> None:
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        if fetching and self._with_organisations and self._result_cache:
+            rows: list[Trajectory] = [
+                row for row in self._result_cache if isinstance(row, Trajectory)
+            ]
+            if rows:
+                attach_organisations(rows)
+
+
+def attach_organisations(trajectories: list[Trajectory]) -> None:
+    """Set the organisations the trajectories name from one query (see `TrajectoryQuerySet`)."""
+    from nieuwestart.organisations.models import Organisation
+
+    fields = [
+        cast(models.ForeignKey, Trajectory._meta.get_field(name))
+        for name in TrajectoryQuerySet.ORGANISATION_FIELDS
+    ]
+    wanted = {
+        value
+        for trajectory in trajectories
+        for field in fields
+        if not field.is_cached(trajectory)
+        and (value := getattr(trajectory, field.attname)) is not None
+    }
+    found = Organisation.objects.in_bulk(wanted) if wanted else {}
+    for trajectory in trajectories:
+        for field in fields:
+            value = getattr(trajectory, field.attname)
+            if value in found and not field.is_cached(trajectory):
+                field.set_cached_value(trajectory, found[value])
 
 
 class Trajectory(models.Model):
@@ -117,6 +190,8 @@ class Trajectory(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrajectoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("traject")

@@ -15,11 +15,13 @@ from nieuwestart.access.trajectories import visible_trajectories
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.organisations.models import Organisation
 from nieuwestart.trajectories.models import (
+    OPEN_PHASES,
     Assignment,
     Involvement,
     Phase,
     Trajectory,
     TrajectoryEvent,
+    TrajectoryQuerySet,
 )
 
 
@@ -29,8 +31,9 @@ def worklist(
     """Open trajectories the user's organisation works on, soonest release first."""
     qs = (
         visible_trajectories(user)
-        .exclude(phase=Phase.CLOSED)
-        .select_related("person", "prison", "return_municipality", "case_lead", "process_lead")
+        .filter(phase__in=OPEN_PHASES)
+        .select_related("person")
+        .with_organisations()
         .prefetch_related(
             Prefetch(
                 "assignments",
@@ -55,15 +58,9 @@ def worklist(
     )
 
 
-def trajectory_detail_queryset() -> QuerySet[Trajectory]:
-    return Trajectory.objects.select_related(
-        "person",
-        "prison",
-        "return_municipality",
-        "registration_municipality",
-        "case_lead",
-        "process_lead",
-    )
+def trajectory_detail_queryset() -> TrajectoryQuerySet:
+    """One trajectory with its person and the organisations it names (two queries)."""
+    return Trajectory.objects.select_related("person").with_organisations()
 
 
 @dataclass(frozen=True)
