@@ -379,10 +379,20 @@ def _durations(
 CACHE_SECONDS = 6 * 60 * 60
 
 
-def _figures(filters: Filters, today: dt.date) -> tuple[Any, ...]:
-    """The counts of the period: from today's snapshot of the nightly refresh when there is
-    one (`snapshot`), else from the facts and their child rows."""
-    trunc = TruncQuarter if filters.step == QUARTER else TruncMonth
+@dataclass(frozen=True)
+class FiguresKey:
+    """What the figures of a filter selection are counted from, as a cache key.
+
+    `snapshot`: today's snapshot of the nightly refresh, or None (the facts are counted).
+    The key changes with every refresh (a new snapshot, or the facts' latest `refreshed_at`
+    and number), so whatever is cached under it (the counts, the silent municipalities, the
+    rendered cards of the dashboard) is never older than the facts."""
+
+    key: str
+    snapshot: IndicatorSnapshot | None
+
+
+def figures_key(filters: Filters, today: dt.date) -> FiguresKey:
     current = snapshot.current_snapshot(today)
     if current is not None:
         # The facts change only in a refresh, which replaces or removes the snapshot.
@@ -390,7 +400,17 @@ def _figures(filters: Filters, today: dt.date) -> tuple[Any, ...]:
     else:
         marker = TrajectoryFact.objects.aggregate(latest=Max("refreshed_at"), rows=Count("pk"))
         state = ("facts", filters, today, marker["latest"], marker["rows"])
-    key = "indicators:" + hashlib.sha256(repr(state).encode()).hexdigest()
+    return FiguresKey("indicators:" + hashlib.sha256(repr(state).encode()).hexdigest(), current)
+
+
+def _figures(
+    filters: Filters, today: dt.date, version: FiguresKey | None = None
+) -> tuple[Any, ...]:
+    """The counts of the period: from today's snapshot of the nightly refresh when there is
+    one (`snapshot`), else from the facts and their child rows."""
+    trunc = TruncQuarter if filters.step == QUARTER else TruncMonth
+    version = version or figures_key(filters, today)
+    current, key = version.snapshot, version.key
     cached = cache.get(key)
     if cached is not None:
         return tuple(cached)
@@ -665,10 +685,12 @@ def _sum_flags(
     return grouped, whole
 
 
-def indicator_results(filters: Filters, today: dt.date) -> list[Result]:
+def indicator_results(
+    filters: Filters, today: dt.date, version: FiguresKey | None = None
+) -> list[Result]:
     """Every indicator for the period, with its trend, in the registry's order."""
     periods = buckets(filters)
-    counts, waits, row_totals, durations = _figures(filters, today)
+    counts, waits, row_totals, durations = _figures(filters, today, version)
     results: list[Result] = []
     for indicator in registry.ALL:
         if isinstance(indicator, registry.DurationIndicator):
@@ -766,9 +788,35 @@ class SilentMunicipality:
     sheets: int | None  # trajectories with a sheet; withheld below the minimum
 
 
-def silent_municipalities(filters: Filters, today: dt.date) -> list[SilentMunicipality]:
+def silent_municipalities(
+    filters: Filters, today: dt.date, version: FiguresKey | None = None
+) -> list[SilentMunicipality]:
     """Municipalities that acknowledged none of the sheets sent in the period, although the
-    reaction term of at least one of them has ended. Most sheets first."""
+    reaction term of at least one of them has ended. Most sheets first.
+
+    Counted from the facts, so cached under the figures' key like the counts (only
+    municipality ids and counts; the names are read each time)."""
+    key = (version or figures_key(filters, today)).key + ":silent"
+    found: dict[int, int] | None = cache.get(key)
+    if found is None:
+        found = _silent_counts(filters, today)
+        cache.set(key, found, CACHE_SECONDS)
+    municipalities = Organisation.objects.in_bulk(list(found))
+    result = [
+        SilentMunicipality(
+            municipality=municipalities[pk],
+            size_label=str(municipality_size_label(municipalities[pk].size_class)),
+            sheets=count(sent),
+        )
+        for pk, sent in found.items()
+        if pk in municipalities
+    ]
+    # Most sheets first; withheld counts (fewer than 5) last, by name, so the order does not
+    # tell them apart either.
+    return sorted(result, key=lambda r: (-(r.sheets or 0), r.municipality.name))
+
+
+def _silent_counts(filters: Filters, today: dt.date) -> dict[int, int]:
     rows = (
         _facts(filters)
         .filter(contact_done__gte=filters.start, contact_done__lte=filters.last_day)
@@ -781,19 +829,7 @@ def silent_municipalities(filters: Filters, today: dt.date) -> list[SilentMunici
         .filter(reacted=0, ended__gt=0)
         .order_by()
     )
-    found = {row["municipality_id"]: row["sent"] for row in rows}
-    municipalities = Organisation.objects.in_bulk(list(found))
-    result = [
-        SilentMunicipality(
-            municipality=municipalities[pk],
-            size_label=str(municipality_size_label(municipalities[pk].size_class)),
-            sheets=count(sent),
-        )
-        for pk, sent in found.items()
-    ]
-    # Most sheets first; withheld counts (fewer than 5) last, by name, so the order does not
-    # tell them apart either.
-    return sorted(result, key=lambda r: (-(r.sheets or 0), r.municipality.name))
+    return {row["municipality_id"]: row["sent"] for row in rows}
 
 
 def municipality_size_label(size: str | None) -> str:
@@ -816,15 +852,18 @@ class Dashboard:
     caseload: list[CaseloadRow] | None  # None: not shown for this scope
     silent: list[SilentMunicipality]
     refreshed: dt.datetime | None
+    figures_key: str  # changes with every refresh: the key for caching what shows the results
 
 
 def dashboard(filters: Filters, scope: Scope, today: dt.date) -> Dashboard:
+    version = figures_key(filters, today)
     return Dashboard(
         filters=filters,
-        results=indicator_results(filters, today),
+        results=indicator_results(filters, today, version),
         caseload=caseload(filters) if scope.shows_caseload else None,
-        silent=silent_municipalities(filters, today),
+        silent=silent_municipalities(filters, today, version),
         refreshed=last_refreshed(),
+        figures_key=version.key,
     )
 
 

@@ -46,32 +46,40 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "scope": scope, "pending": registry.PENDING}
     if filters is not None:
         data = selectors.dashboard(filters, scope, today)
-        sections: dict[str, list[dict[str, Any]]] = {}
         step = _("kwartaal") if filters.step == "kwartaal" else _("maand")
-        for result in data.results:
-            indicator = result.indicator
-            title = _(
-                "Staafdiagram: %(title)s, per %(step)s. De cijfers staan in de tabel hieronder."
-            ) % {"title": indicator.title, "step": step}
-            waiting = isinstance(indicator, registry.DurationIndicator) and bool(
-                indicator.waiting_field
-            )
-            sections.setdefault(str(indicator.section), []).append(
-                {
-                    "result": result,
-                    "chart": charts.svg(charts.bar_chart(result.trend), indicator.code, title),
-                    "rows": charts.table_rows(result.trend, waiting),
-                }
-            )
         context.update(
             data=data,
-            sections=list(sections.items()),
+            # Called by the template only when the cards are not in its fragment cache (keyed
+            # on the figures' key and the language): the charts and tables are built once per
+            # refresh, selection and language, not on every request.
+            sections=lambda: _sections(data.results, step),
+            cards_seconds=selectors.CACHE_SECONDS,
             query=urlencode(filters.as_params()),
             step_label=step,
         )
     response = render(request, "indicators/dashboard.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _sections(results: list[selectors.Result], step: str) -> list[tuple[str, list[Any]]]:
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for result in results:
+        indicator = result.indicator
+        title = _(
+            "Staafdiagram: %(title)s, per %(step)s. De cijfers staan in de tabel hieronder."
+        ) % {"title": indicator.title, "step": step}
+        waiting = isinstance(indicator, registry.DurationIndicator) and bool(
+            indicator.waiting_field
+        )
+        sections.setdefault(str(indicator.section), []).append(
+            {
+                "result": result,
+                "chart": charts.svg(charts.bar_chart(result.trend), indicator.code, title),
+                "rows": charts.table_rows(result.trend, waiting),
+            }
+        )
+    return list(sections.items())
 
 
 def _export(request: HttpRequest) -> tuple[list[str], list[list[Any]], str] | HttpResponse:
