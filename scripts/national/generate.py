@@ -16,7 +16,8 @@ notifications, the indicator facts the dashboards read, and about 2 million proc
 
 It writes with COPY (and INSERT ... SELECT for the derived tables), numbers the rows itself and
 sets the sequences afterwards, stores the open deadlines as the nightly `deadlines_index` does,
-then runs VACUUM (ANALYZE). It refuses a database that already holds
+builds today's indicator snapshot as the nightly `indicators_refresh` does (`--no-snapshot`
+leaves it out: about 2.5 minutes less at national scale), then runs VACUUM (ANALYZE). It refuses a database that already holds
 generated data. It prints the time of each step and, with `--summary FILE`, writes the counts
 and times as JSON.
 
@@ -179,10 +180,17 @@ def synthetic_bsns(count: int) -> list[str]:
 
 class Generator:
     def __init__(
-        self, scale: float, seed: int, log_rows: int | None, *, sparse: bool = False
+        self,
+        scale: float,
+        seed: int,
+        log_rows: int | None,
+        *,
+        sparse: bool = False,
+        indicator_snapshot: bool = True,
     ) -> None:
         self.scale = scale
         self.sparse = sparse
+        self.indicator_snapshot = indicator_snapshot
         self.rng = random.Random(seed)  # noqa: S311 (synthetic data)
         self.today = timezone.localdate()
         self.now = timezone.now()
@@ -1048,6 +1056,19 @@ class Generator:
 
         self.counts["open deadlines (trajectories)"] = rebuild().trajectories
         self.step("deadline index", started)
+        if self.indicator_snapshot:
+            started = time.perf_counter()
+            # Today's indicator snapshot, as the nightly `indicators_refresh` ends: the
+            # dashboards read it in production (without it they count the facts on each
+            # selection's first request and check the facts' latest refresh on every request).
+            from nieuwestart.indicators.models import IndicatorFactMonth
+            from nieuwestart.indicators.snapshot import indicator_snapshot_build
+
+            built = indicator_snapshot_build()
+            self.counts["indicator snapshot (fact months)"] = IndicatorFactMonth.objects.filter(
+                snapshot=built
+            ).count()
+            self.step("indicator snapshot", started)
         started = time.perf_counter()
         # VACUUM as well: otherwise autovacuum visits every freshly loaded table during the
         # first load run (measured: a fixed piece of Python took 168 ms instead of about 90).
@@ -1068,6 +1089,11 @@ def main() -> None:
         action="store_true",
         help="no minimum of one coordinator per municipality (small, fast test data sets)",
     )
+    parser.add_argument(
+        "--no-snapshot",
+        action="store_true",
+        help="leave out today's indicator snapshot (the dashboards then count from the facts)",
+    )
     parser.add_argument("--summary", type=Path, default=None, help="write counts and times here")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -1081,7 +1107,13 @@ def main() -> None:
     prepared = time.perf_counter() - started
     if User.objects.filter(username__startswith=PREFIX).exists():
         sys.exit("This database already holds generated data: start from an empty one.")
-    generator = Generator(args.scale, args.seed, args.log_rows, sparse=args.sparse_accounts)
+    generator = Generator(
+        args.scale,
+        args.seed,
+        args.log_rows,
+        sparse=args.sparse_accounts,
+        indicator_snapshot=not args.no_snapshot,
+    )
     print(
         f"Generating scale {args.scale}: {generator.active:,} active and "
         f"{generator.closed:,} closed trajectories, {generator.log_rows:,} log rows",

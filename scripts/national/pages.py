@@ -9,8 +9,13 @@ requests each page 15 times after one warm-up: the median time, then once more t
 queries. Pages: the work lists (`/`, `/werk/`, the API), the trajectory page of three of their
 cases (a new one, one with a sent information sheet, one whose release is near, so the
 handover checklist shows), the screening form, the plan page, the notifications and
-`GET /api/v1/trajecten/{id}`. Arguments name pages to run only those; `--tables` also prints
-the tables read most. Times depend on the machine; the query counts do not.
+`GET /api/v1/trajecten/{id}`, and the indicator dashboard as the chain-wide account and as a
+PI's management (its counts cached, as on every request after a selection's first). Arguments
+name pages to run only those; `--tables` also prints the tables read most. `--cpu` adds the
+CPU time per request of this process (the whole request in Python: middleware, view,
+template) and of the PostgreSQL server process serving it (read from /proc, so the database
+must run on this machine): unlike the time, CPU time hardly depends on what else runs. Times
+depend on the machine; the query counts do not.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import os
 import pstats
 import re
 import statistics
@@ -25,6 +31,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine_speed, setup_django
@@ -45,6 +52,9 @@ def main() -> None:
     )
     parser.add_argument("--sort", default="tottime", help="pstats order (tottime, cumulative)")
     parser.add_argument(
+        "--cpu", action="store_true", help="CPU ms per request: this process and PostgreSQL's"
+    )
+    parser.add_argument(
         "--only", action="append", default=[], help="only functions whose path matches (regex)"
     )
     args = parser.parse_args()
@@ -63,6 +73,8 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
     settings.REQUIRE_SECOND_FACTOR = False
+    # A measurement, not a user: the page and API quotas would refuse the later runs.
+    settings.WEB_QUOTA_PER_MINUTE = settings.API_QUOTA_PER_MINUTE = 10**9
     user = (
         User.objects.filter(role=Role.CASEMANAGER)
         .annotate(n=Count("assignments"))
@@ -99,16 +111,28 @@ def main() -> None:
         HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)}"
     )
     client.force_login(user)
+    clients = dict.fromkeys(pages, client)
+    for name, role in (
+        ("dashboard chain-wide", Role.CHAIN_ANALYST),
+        ("dashboard management", Role.MANAGEMENT),
+    ):
+        viewer = User.objects.filter(role=role, is_active=True).order_by("pk").first()
+        if viewer is not None:
+            pages[name] = "/indicatoren/"
+            clients[name] = Client(HTTP_HOST="127.0.0.1")
+            clients[name].force_login(viewer)
     print(f"Machine speed: {machine_speed()} ms for the fixed Python workload (lower is faster)")
     print(f"as {user.username} ({Assignment.objects.filter(user=user, active=True).count()} cases)")
     for name, path in pages.items():
         if args.pages and name not in args.pages:
             continue
+        client = clients[name]
         response = client.get(path)
         if response.status_code != 200:
             sys.exit(f"{name}: {path} answered {response.status_code}")
         times = []
         profiler = cProfile.Profile() if args.profile else None
+        cpu_started, db_started = time.process_time(), _database_cpu(connection)
         for _ in range(args.runs):
             started = time.perf_counter()
             if profiler:
@@ -117,11 +141,14 @@ def main() -> None:
             if profiler:
                 profiler.disable()
             times.append((time.perf_counter() - started) * 1000)
+        cpu = (time.process_time() - cpu_started) * 1000 / args.runs
+        db = (_database_cpu(connection) - db_started) * 1000 / args.runs
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
         print(
             f"{name:36} median {statistics.median(times):6.1f} ms  "
             f"{len(queries.captured_queries):3d} queries"
+            + (f"  CPU {cpu:5.1f} ms + PostgreSQL {db:5.1f} ms" if args.cpu else "")
         )
         if args.tables:
             sql = " ".join(q["sql"] for q in queries.captured_queries)
@@ -131,6 +158,15 @@ def main() -> None:
                 print(f"    {query['time']:>6}s {query['sql'][:160]}")
         if profiler:
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(*args.only, args.profile)
+
+
+def _database_cpu(connection: Any) -> float:
+    """CPU seconds used so far by the PostgreSQL process serving this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":
