@@ -302,7 +302,9 @@ def demo_data_load(*, trajectories: int = 200, seed: int = 2023) -> dict[str, in
     created = 0
     for index in range(trajectories):
         prison_code = PI_CODES[index % len(PI_CODES)]
-        phase = phases[index % len(phases)]
+        # Fewer than 200: the same mix, thinned out, so a small demo has every phase too.
+        step = index * len(phases) // trajectories if trajectories < len(phases) else index
+        phase = phases[step % len(phases)]
         spec = _spec(index, prison_code, phase, rng, today, bsns[index])
         message_id = f"DEMO-{index:04d}-aanvang"
         if DetentionNotification.objects.filter(message_id=message_id).exists():

@@ -308,10 +308,17 @@ def import_batch_run(
         )
         for w in range(workers)
     ]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join()
+    try:
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+    finally:
+        # Interrupted (Ctrl-C, a signal turned into an exception): no worker works on alone.
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+                process.join()
     failed = [p.name for p in processes if p.exitcode != 0]
     if failed:
         raise ImportWorkerFailed(failed)

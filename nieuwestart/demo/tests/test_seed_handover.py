@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seeding_handover_is_idempotent_and_shows_the_feature():
-    demo_data_load(trajectories=200)
+    demo_data_load(trajectories=70)  # the demo's mix, thinned: 14 after release, 7 closed
     # Trajectories released before the handover app existed have no outcomes yet.
     older = list(Trajectory.objects.filter(phase=Phase.CLOSED).values_list("pk", flat=True)[:5])
     ReleaseOutcome.objects.filter(trajectory_id__in=older).delete()
@@ -26,7 +26,7 @@ def test_seeding_handover_is_idempotent_and_shows_the_feature():
 
     released = Trajectory.objects.filter(phase__in=[Phase.AFTER_RELEASE, Phase.CLOSED])
     assert first["outcomes"] == 5 * 6
-    assert released.count() >= 50
+    assert released.count() >= 20
     with_outcomes = ReleaseOutcome.objects.values("trajectory").distinct().count()
     assert with_outcomes == released.count()
     counts = {c.code: c for c in outcomes_at_release()}
