@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import csv
 import ctypes
+import faulthandler
 import hashlib
 import io
 import logging
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -63,6 +65,8 @@ PERSON_COLUMNS = {"bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboorted
 MAX_ROWS = 50_000
 # Rows per transaction: big enough for set-based work, small enough to lose little on a crash.
 CHUNK_SIZE = 1000
+# How long an interrupted run gives each worker to write its stack before the next one.
+STACK_DUMP_SECONDS = 0.2
 logger = logging.getLogger("nieuwestart.import")
 # Partitions per batch (decision 0015): divisible by 1, 2, 3, 4 and 6 workers.
 PARTITIONS = 12
@@ -315,10 +319,16 @@ def import_batch_run(
             process.join()
     finally:
         # Interrupted (Ctrl-C, a signal turned into an exception): no worker works on alone.
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-                process.join()
+        # Each one first writes where it was to stderr, one after the other so the stacks do
+        # not mix, and a worker that hung can be found.
+        alive = [process for process in processes if process.is_alive()]
+        for process in alive:
+            if process.pid is not None:
+                os.kill(process.pid, signal.SIGUSR1)
+                time.sleep(STACK_DUMP_SECONDS)
+        for process in alive:
+            process.kill()
+            process.join()
     failed = [p.name for p in processes if p.exitcode != 0]
     if failed:
         raise ImportWorkerFailed(failed)
@@ -339,6 +349,7 @@ def _worker(
     parent: int,
 ) -> None:
     _end_with_parent(parent)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # see import_batch_run
     try:
         _run_partitions(
             actor=User.objects.select_related("organisation").get(pk=actor_id),

@@ -89,6 +89,7 @@ def test_linked_rows_share_a_partition_and_the_rest_is_spread_evenly() -> None:
 
 
 @postgres_only
+@pytest.mark.timeout(120)  # a hung worker: the run is interrupted and every worker's stack shown
 @pytest.mark.parametrize("workers", [2, 3])
 def test_workers_side_by_side_end_where_the_row_by_row_import_ends(
     transactional_db: Any, reference_data: None, admin_user: Any, workers: int
@@ -237,3 +238,56 @@ def test_the_web_page_of_an_unfinished_command_line_import_says_how_to_finish_it
     assert "manage.py import_notifications" in page
     assert "Verder verwerken" not in page  # the web steps cannot read lines from the file
     assert import_summary(batch)["niet_opgeslagen"] == lines
+
+
+class Interrupted(Exception):
+    pass
+
+
+@postgres_only
+@pytest.mark.timeout(60)
+def test_an_interrupted_run_kills_its_workers_after_they_say_where_they_were(
+    transactional_db: Any, reference_data: None, admin_user: Any, monkeypatch: Any, capfd: Any
+) -> None:
+    """Ctrl-C on `import_notifications --processen 3`, or a hung worker in a test: no worker
+    goes on alone, and each one's stack is on stderr first."""
+    import signal
+    import time
+
+    from nieuwestart.trajectories import imports
+
+    def stuck(**_kwargs: Any) -> None:
+        time.sleep(600)
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise Interrupted
+
+    monkeypatch.setattr(imports, "_run_partitions", stuck)  # the forked workers inherit it
+    content = _file("K", _people(0))
+    batch = import_batch_start(actor=admin_user, file_name="x.csv", content=content)
+    seen: list[Any] = []
+    multiprocessing_start = imports.multiprocessing.process.BaseProcess.start
+
+    def start_and_remember(process: Any) -> None:
+        multiprocessing_start(process)
+        seen.append(process)
+
+    monkeypatch.setattr(imports.multiprocessing.process.BaseProcess, "start", start_and_remember)
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 3)
+    try:
+        with pytest.raises(Interrupted):
+            import_batch_run(actor=admin_user, batch=batch, workers=3, content=content)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+    assert len(seen) == 3
+    assert all(not process.is_alive() for process in seen)
+    assert all(process.exitcode == -signal.SIGKILL for process in seen)
+    err = capfd.readouterr().err
+    stacks = err.split("Current thread")[1:]
+    assert len(stacks) == 3, err
+    assert all("in stuck" in stack and "in _worker" in stack for stack in stacks), (
+        err
+    )  # each worker's stack, where it waited
