@@ -3,7 +3,8 @@
 #   make demo   the embedded demo at http://127.0.0.1:8000 (SQLite, demo accounts, password "demo")
 #   make test   every check CI runs, failing at the first problem
 #
-# Parts of `make test`: lint, typecheck, django-checks, test-sqlite, test-postgres.
+# Parts of `make test`: lint, typecheck, django-checks, security, then test-sqlite and
+# test-postgres side by side (test-databases).
 # Both pytest runs first compile the translations (`make messages`, needs gettext's msgfmt).
 # Extra pytest arguments: make test-sqlite PYTEST_ARGS='-k worklist -x'
 # Without the browser tests:  make test-sqlite PYTEST_ARGS='-m "not browser"'
@@ -33,7 +34,7 @@ DEMO_ENV := NIEUWESTART_DEMO=1
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
 .PHONY: help venv demo tick messages test lint typecheck django-checks security test-sqlite \
-	test-postgres format clean distclean
+	test-postgres test-databases pytest-sqlite pytest-postgres format clean distclean
 
 help:
 	@echo "make demo    run the demo at http://127.0.0.1:8000 (creates .venv and db.sqlite3)"
@@ -111,7 +112,7 @@ messages: venv
 
 # --- Checks -------------------------------------------------------------------------------
 
-test: lint typecheck django-checks security test-sqlite test-postgres
+test: lint typecheck django-checks security test-databases
 	@printf '\n\033[1m==> All checks passed\033[0m\n'
 
 lint: venv
@@ -151,13 +152,30 @@ security: venv $(NODE_STAMP)
 	$(call step,NL API Design Rules (Spectral))
 	PY=$(PY) scripts/api-lint.sh
 
+PYTEST_SQLITE = $(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+PYTEST_POSTGRES = $(TEST_ENV) scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
 test-sqlite: venv messages
 	$(call step,pytest on SQLite)
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(PYTEST_SQLITE)
 
 test-postgres: venv messages
 	$(call step,pytest on a throwaway PostgreSQL 15 cluster)
-	$(TEST_ENV) scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+	$(PYTEST_POSTGRES)
+
+# Both runs at once, each with its own log in test-results/ (printed whole at the end): on two
+# CPUs this takes about as long as the PostgreSQL run alone. The two pytest-* targets are its
+# halves, without the steps before them (the translations are compiled once, here).
+test-databases: venv messages
+	$(call step,pytest on SQLite and on PostgreSQL side by side)
+	scripts/side-by-side.sh sqlite '$(MAKE) --no-print-directory pytest-sqlite' \
+		postgres '$(MAKE) --no-print-directory pytest-postgres'
+
+pytest-sqlite:
+	$(PYTEST_SQLITE)
+
+pytest-postgres:
+	$(PYTEST_POSTGRES)
 
 format: venv
 	$(VENV)/bin/ruff format .

@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -89,3 +90,57 @@ def test_with_postgres_removes_the_cluster_afterwards(
     assert list(cluster_parent.iterdir()) == []
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+SIDE_BY_SIDE = ROOT / "scripts" / "side-by-side.sh"
+
+
+def _side_by_side(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # the project's own script
+        [str(SIDE_BY_SIDE), *args],
+        env={**os.environ, "SIDE_BY_SIDE_LOGS": str(tmp_path / "logs")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+
+
+def test_side_by_side_runs_both_at_once_and_fails_with_the_failing_one(tmp_path: Path) -> None:
+    """`make test` runs the SQLite and PostgreSQL suites this way: both must really run at the
+    same time (each here waits for the other's mark, which one after the other never comes),
+    and a failing suite must fail the whole, with both logs shown."""
+    wait_for = "for _ in $(seq 100); do [ -e {0} ] && break; sleep 0.1; done; [ -e {0} ]"
+    first = f"touch a; {wait_for.format('b')} && echo '3 passed in 1.00s'"
+    second = f"touch b; {wait_for.format('a')} && echo '1 failed, 2 passed in 1.00s'; exit 1"
+
+    result = _side_by_side(tmp_path, "een", first, "twee", second)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "een: exit 0, 3 passed in 1.00s" in result.stdout
+    assert "twee: exit 1, 1 failed, 2 passed in 1.00s" in result.stdout
+    assert (tmp_path / "logs" / "twee.log").read_text() == "1 failed, 2 passed in 1.00s\n"
+
+
+def test_side_by_side_stopped_stops_both_runs_and_shows_where_they_were(tmp_path: Path) -> None:
+    marker = tmp_path / "still-running"
+    command = f"echo '[ 42%]'; sleep 5; touch {marker}"
+    process = subprocess.Popen(  # the project's own script
+        [str(SIDE_BY_SIDE), "een", command, "twee", command],
+        env={**os.environ, "SIDE_BY_SIDE_LOGS": str(tmp_path / "logs")},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    logs = [tmp_path / "logs" / "een.log", tmp_path / "logs" / "twee.log"]
+    for _ in range(100):
+        if all(log.exists() and log.read_text() for log in logs):
+            break
+        time.sleep(0.1)
+    process.terminate()
+    out, _ = process.communicate(timeout=30)
+
+    assert process.returncode == 143
+    assert out.count("[ 42%]") == 2  # the end of each log
+    time.sleep(6)
+    assert not marker.exists()  # neither run went on

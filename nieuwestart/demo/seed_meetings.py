@@ -185,7 +185,8 @@ def _seed_one(trajectory: Trajectory, index: int, today: dt.date) -> int:
         made += 1
     release = trajectory.expected_end_date
     if release is not None and today < release <= today + dt.timedelta(weeks=8):
-        day = release - dt.timedelta(weeks=6)
+        # Six weeks before release, but not before the trajectory began (a short detention).
+        day = max(release - dt.timedelta(weeks=6), start)
         if day < today and index % 2 == 1:
             meeting = _plan(
                 trajectory, actor, people, MeetingKind.PRE_RELEASE, _at(day), index, today

@@ -52,3 +52,19 @@ def test_intake_and_closed_trajectories_get_no_meetings(trajectory):
     with time_machine.travel(NOW, tick=False):
         assert demo_meetings_load(today=TODAY)["created"] == 0  # still in intake
     assert not Meeting.objects.exists()
+
+
+def test_a_short_detention_gets_its_pre_release_meeting_not_before_it_began(trajectory):
+    """Five weeks inside: six weeks before release would be before the arrival."""
+    from nieuwestart.demo.seed_meetings import _seed_one
+
+    Trajectory.objects.filter(pk=trajectory.pk).update(
+        phase="detentie", start_date=dt.date(2026, 11, 2), expected_end_date=dt.date(2026, 12, 7)
+    )
+    trajectory.refresh_from_db()
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC), tick=False):
+        _seed_one(trajectory, 1, dt.date(2026, 11, 20))  # odd: the pre-release meeting is held
+
+    meeting = Meeting.objects.get(trajectory=trajectory, kind="voorbereiding-vrijlating")
+    assert meeting.starts_at.date() == dt.date(2026, 11, 2)
+    assert meeting.status == "gehouden"
