@@ -115,6 +115,21 @@ class TrajectoryFact(models.Model):
         ]
 
 
+class FactsVersion(models.Model):
+    """One row, counted up by every write of facts, in the writing transaction.
+
+    The dashboards' cache key holds it (`selectors.figures_key`). The latest `refreshed_at`
+    cannot serve: a refresh that began earlier but committed later carries an older time and
+    would leave the key, and so stale figures, in place for hours. The increment locks this
+    row until the writing transaction commits, so each commit shows a new number."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("versie van de indicatorfeiten")
+        verbose_name_plural = _("versies van de indicatorfeiten")
+
+
 class TermKind(models.TextChoices):
     MDO = "mdo", _("MDO")
     TRAJECTORY_MEETING = "trajectoverleg", _("Trajectoverleg")

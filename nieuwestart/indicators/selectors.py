@@ -37,6 +37,7 @@ from nieuwestart.indicators.forms import QUARTER
 from nieuwestart.indicators.models import (
     DEFAULT_CASELOAD_NORM,
     CaseloadNorm,
+    FactsVersion,
     IndicatorFactMonth,
     IndicatorRowMonth,
     IndicatorSnapshot,
@@ -372,9 +373,8 @@ def _durations(
 
 
 # The counts change only when the facts are refreshed (nightly), so they are cached per
-# filter selection and day until then; the key holds the snapshot, or the latest `refreshed_at`
-# and the number of facts, so any refresh (also of one trajectory) makes the next request
-# count again. Only counts are cached (no definitions, no personal data); suppression is
+# filter selection and day until then; the key holds the snapshot, or the facts' version and
+# their number, so any refresh (also of one trajectory) makes the next request count again. Only counts are cached (no definitions, no personal data); suppression is
 # applied after reading them.
 CACHE_SECONDS = 6 * 60 * 60
 
@@ -384,8 +384,8 @@ class FiguresKey:
     """What the figures of a filter selection are counted from, as a cache key.
 
     `snapshot`: today's snapshot of the nightly refresh, or None (the facts are counted).
-    The key changes with every refresh (a new snapshot, or the facts' latest `refreshed_at`
-    and number), so whatever is cached under it (the counts, the silent municipalities, the
+    The key changes with every refresh (a new snapshot, or the facts' version and number),
+    so whatever is cached under it (the counts, the silent municipalities, the
     rendered cards of the dashboard) is never older than the facts."""
 
     key: str
@@ -398,8 +398,10 @@ def figures_key(filters: Filters, today: dt.date) -> FiguresKey:
         # The facts change only in a refresh, which replaces or removes the snapshot.
         state: tuple[Any, ...] = ("snapshot", filters, today, current.pk)
     else:
-        marker = TrajectoryFact.objects.aggregate(latest=Max("refreshed_at"), rows=Count("pk"))
-        state = ("facts", filters, today, marker["latest"], marker["rows"])
+        # The version changes with every write of facts (models.FactsVersion); the number of
+        # facts with a removal (retention deletes a trajectory and its facts).
+        version = FactsVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+        state = ("facts", filters, today, version, TrajectoryFact.objects.count())
     return FiguresKey("indicators:" + hashlib.sha256(repr(state).encode()).hexdigest(), current)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from nieuwestart.deadlines import rules
@@ -35,6 +36,7 @@ from nieuwestart.deadlines.selectors import _facts as deadline_facts
 from nieuwestart.deadlines.selectors import working_calendar
 from nieuwestart.handover.models import ConditionState, ReleaseOutcome
 from nieuwestart.indicators.models import (
+    FactsVersion,
     MeetingAttendanceFact,
     MeetingTermFact,
     TermKind,
@@ -436,6 +438,16 @@ def _write(batch: _Facts) -> None:
     MeetingAttendanceFact.objects.filter(fact_id__in=ids).delete()
     MeetingTermFact.objects.bulk_create(batch.terms, batch_size=BATCH_SIZE)
     MeetingAttendanceFact.objects.bulk_create(batch.meetings, batch_size=BATCH_SIZE)
+    facts_version_bump()
+
+
+def facts_version_bump() -> None:
+    """Count the facts' version up, in the caller's transaction, last (models.FactsVersion):
+    the row stays locked until that transaction commits."""
+    if not FactsVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        # The first write ever (or after a test flushed the tables); two at once: one inserts.
+        FactsVersion.objects.bulk_create([FactsVersion(pk=1, number=0)], ignore_conflicts=True)
+        FactsVersion.objects.filter(pk=1).update(number=F("number") + 1)
 
 
 def indicator_facts_refresh(

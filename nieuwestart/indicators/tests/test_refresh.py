@@ -376,3 +376,32 @@ def test_figures_are_counted_again_after_a_refresh(trajectory):
 
         fact(arrival=dt.date(2026, 11, 2), **on_time)
     assert arrivals() == 5  # the new facts are counted, not the cached figures
+
+
+def test_a_refresh_that_commits_after_a_later_one_still_shows(trajectory):
+    """Two refreshes at once: the one that began first carries the older `refreshed_at` but may
+    commit last. Its facts must show at once, not after the cache's six hours."""
+    from django.core.cache import cache
+
+    from nieuwestart.indicators.selectors import Filters, indicator_results
+    from nieuwestart.indicators.tests.factories import fact
+
+    period = Filters(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 1), step="maand")
+    today = dt.date(2026, 12, 15)
+
+    def plan_on_time() -> tuple[int | None, int | None]:
+        result = next(
+            r for r in indicator_results(period, today) if r.indicator.code == "plan-op-tijd"
+        )
+        return result.total.numerator, result.total.denominator
+
+    on_time = {"plan_due": dt.date(2026, 11, 30), "plan_done": dt.date(2026, 11, 20)}
+    facts = [fact(arrival=dt.date(2026, 11, 2), **on_time) for _ in range(6)]
+    assert plan_on_time() == (6, 6)  # counted, and cached
+
+    # Began an hour ago, commits now: the recount of one trajectory that has no plan.
+    with time_machine.travel(timezone.now() - dt.timedelta(hours=1), tick=False):
+        indicator_fact_refresh(trajectory=facts[0].trajectory, today=today)
+    shown = plan_on_time()
+    cache.clear()
+    assert shown == plan_on_time() != (6, 6)
