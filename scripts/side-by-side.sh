@@ -10,7 +10,10 @@
 # test-results/). Every minute one line says how far each run is (pytest's last percentage),
 # so a long run shows it is alive. When all have ended, every log is printed whole, then one
 # summary line per run. Exits 0 if every CMD did, else with the first failing CMD's code.
-# Stopped (TERM, INT): stops the runs and prints the end of every log.
+# Stopped (TERM, INT, HUP): stops the runs and prints the end of every log.
+#
+# The runs read nothing from the terminal (stdin is /dev/null): a `breakpoint()` or `--pdb`
+# cannot stop there. To debug, run one suite alone (`make test-sqlite`, `make test-postgres`).
 set -uo pipefail
 
 [[ $# -ge 2 && $(($# % 2)) -eq 0 ]] || {
@@ -25,7 +28,7 @@ while [[ $# -ge 2 ]]; do
     log="$dir/$1.log"
     # Its own process group (set -m), so stopping it reaches everything it started.
     set -m
-    bash -c "$2" >"$log" 2>&1 &
+    bash -c "$2" </dev/null >"$log" 2>&1 &
     set +m
     names+=("$1") pids+=("$!") logs+=("$log")
     shift 2
@@ -50,20 +53,6 @@ status() {
     echo "${line%,}"
 }
 
-stop() {
-    trap - TERM INT
-    echo "side-by-side: stopped; the end of every log follows" >&2
-    for pid in "${pids[@]}"; do
-        kill -TERM -- "-$pid" 2>/dev/null
-    done
-    for i in "${!names[@]}"; do
-        printf '\n--- %s (last 60 lines of %s) ---\n' "${names[$i]}" "${logs[$i]}"
-        tail -n 60 "${logs[$i]}"
-    done
-    exit 143
-}
-trap stop TERM INT
-
 running() {
     local pid
     for pid in "${pids[@]}"; do
@@ -71,6 +60,29 @@ running() {
     done
     return 1
 }
+
+stop() {
+    trap - TERM INT HUP
+    echo "side-by-side: stopped; the end of every log follows" >&2
+    local pid waited=0
+    for pid in "${pids[@]}"; do
+        kill -TERM -- "-$pid" 2>/dev/null
+    done
+    # Give them time to end (with-postgres stops its cluster), then kill what is left.
+    while running && ((waited < ${SIDE_BY_SIDE_GRACE:-10})); do
+        sleep 1
+        waited=$((waited + 1))
+    done
+    for pid in "${pids[@]}"; do
+        kill -KILL -- "-$pid" 2>/dev/null
+    done
+    for i in "${!names[@]}"; do
+        printf '\n--- %s (last 60 lines of %s) ---\n' "${names[$i]}" "${logs[$i]}"
+        tail -n 60 "${logs[$i]}"
+    done
+    exit 143
+}
+trap stop TERM INT HUP
 
 next=60
 while running; do

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -123,12 +124,22 @@ def test_side_by_side_runs_both_at_once_and_fails_with_the_failing_one(tmp_path:
     assert (tmp_path / "logs" / "twee.log").read_text() == "1 failed, 2 passed in 1.00s\n"
 
 
-def test_side_by_side_stopped_stops_both_runs_and_shows_where_they_were(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_side_by_side_stopped_stops_both_runs_and_shows_where_they_were(
+    tmp_path: Path, stop_signal: signal.Signals
+) -> None:
+    """Stopped by CI (TERM) or by a closed terminal (HUP), neither suite may go on alone; not
+    even one that ignores TERM (it is killed after SIDE_BY_SIDE_GRACE seconds)."""
     marker = tmp_path / "still-running"
     command = f"echo '[ 42%]'; sleep 5; touch {marker}"
+    stubborn = f"trap '' TERM; echo '[ 42%]'; sleep 5; touch {marker}"
     process = subprocess.Popen(  # the project's own script
-        [str(SIDE_BY_SIDE), "een", command, "twee", command],
-        env={**os.environ, "SIDE_BY_SIDE_LOGS": str(tmp_path / "logs")},
+        [str(SIDE_BY_SIDE), "een", command, "twee", stubborn],
+        env={
+            **os.environ,
+            "SIDE_BY_SIDE_LOGS": str(tmp_path / "logs"),
+            "SIDE_BY_SIDE_GRACE": "1",
+        },
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -137,10 +148,33 @@ def test_side_by_side_stopped_stops_both_runs_and_shows_where_they_were(tmp_path
         if all(log.exists() and log.read_text() for log in logs):
             break
         time.sleep(0.1)
-    process.terminate()
+    process.send_signal(stop_signal)
     out, _ = process.communicate(timeout=30)
 
     assert process.returncode == 143
     assert out.count("[ 42%]") == 2  # the end of each log
     time.sleep(6)
     assert not marker.exists()  # neither run went on
+
+
+def test_side_by_side_runs_read_nothing_from_the_terminal(tmp_path: Path) -> None:
+    """A `breakpoint()` left in a test must not hang `make test` waiting for input that no one
+    sees (the logs go to files): the runs' standard input is empty."""
+    output = tmp_path / "out.txt"
+    with output.open("w") as out:
+        process = subprocess.Popen(  # the project's own script
+            [str(SIDE_BY_SIDE), "een", 'read -r line; echo "read: $?"'],
+            env={**os.environ, "SIDE_BY_SIDE_LOGS": str(tmp_path / "logs")},
+            stdin=subprocess.PIPE,  # open and never written: a read from it waits forever
+            stdout=out,
+            text=True,
+        )
+        try:
+            returncode = process.wait(timeout=30)
+        finally:
+            process.kill()
+            assert process.stdin is not None
+            process.stdin.close()
+
+    assert returncode == 0
+    assert "read: 1" in output.read_text()  # end of input at once

@@ -313,22 +313,31 @@ def import_batch_run(
         for w in range(workers)
     ]
     try:
-        for process in processes:
-            process.start()
+        # The workers start with SIGUSR1 blocked and unblock it once faulthandler listens
+        # (_worker): a request for the stack that comes earlier waits instead of killing.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+        try:
+            for process in processes:
+                process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for process in processes:
             process.join()
     finally:
         # Interrupted (Ctrl-C, a signal turned into an exception): no worker works on alone.
         # Each one first writes where it was to stderr, one after the other so the stacks do
-        # not mix, and a worker that hung can be found.
+        # not mix, and a worker that hung can be found. A second Ctrl-C skips the stacks, not
+        # the kill.
         alive = [process for process in processes if process.is_alive()]
-        for process in alive:
-            if process.pid is not None:
-                os.kill(process.pid, signal.SIGUSR1)
-                time.sleep(STACK_DUMP_SECONDS)
-        for process in alive:
-            process.kill()
-            process.join()
+        try:
+            for process in alive:
+                if process.pid is not None:
+                    os.kill(process.pid, signal.SIGUSR1)
+                    time.sleep(STACK_DUMP_SECONDS)
+        finally:
+            for process in alive:
+                process.kill()
+                process.join()
     failed = [p.name for p in processes if p.exitcode != 0]
     if failed:
         raise ImportWorkerFailed(failed)
@@ -350,6 +359,7 @@ def _worker(
 ) -> None:
     _end_with_parent(parent)
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # see import_batch_run
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})
     try:
         _run_partitions(
             actor=User.objects.select_related("organisation").get(pk=actor_id),

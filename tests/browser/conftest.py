@@ -16,6 +16,7 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -89,7 +90,9 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         RESULTS_DIR.mkdir(exist_ok=True)
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+        # The database in the name: `make test` runs the SQLite and PostgreSQL suites at once.
+        vendor = connection.vendor
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{vendor}-{request.node.nodeid}")
         page.screenshot(path=RESULTS_DIR / f"{name}.png", full_page=True)
     context.close()
 

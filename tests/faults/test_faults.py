@@ -45,6 +45,8 @@ pytestmark = [
 ]
 
 
+# The script's own limit (900 s) decides, not pytest-timeout's default of 300 s.
+@pytest.mark.timeout(960)
 @pytest.mark.parametrize(
     ("script", "arguments"), SCRIPTS, ids=[" ".join([s, *a]) for s, a in SCRIPTS]
 )

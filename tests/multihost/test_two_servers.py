@@ -27,6 +27,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+# The subprocess's own limit (300 s) decides, with room to report, not pytest-timeout's 300 s.
+@pytest.mark.timeout(360)
 def test_two_servers_share_one_database_without_errors_or_lost_updates(tmp_path):
     summary = tmp_path / "multihost.json"
     env = {**os.environ, "NIEUWESTART_TESTING": "1"}
