@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
 
-from nieuwestart.audit.models import ImmutableLogError, ProcessingLogEntry
+from nieuwestart.audit.models import Channel, ImmutableLogError, ProcessingLogEntry
+from nieuwestart.audit.services import log_reads
 
 
 def _entries(trajectory, **filters):
@@ -55,6 +61,48 @@ def test_a_list_read_logs_every_trajectory_shown(api, client, settings, trajecto
         "werklijst",
         "re-integratietraject uitvoeren",
     }
+
+
+@pytest.mark.django_db
+def test_a_list_read_writes_one_complete_row_per_subject_in_the_lists_order(alice):
+    """`log_reads` writes with one INSERT over arrays on PostgreSQL and the ORM on SQLite: in
+    both, each row names the reader as they are now, the list's categories and purpose, and
+    its subject, in the order shown (a person may be missing: the row still says which case)."""
+    subjects = [(uuid.uuid4(), 7), (uuid.uuid4(), None), (uuid.uuid4(), 3)]
+    before = ProcessingLogEntry.objects.aggregate(last=Max("id"))["last"] or 0
+
+    written = log_reads(
+        actor=alice,
+        subjects=subjects,
+        categories=["identiteit", "detentie", "identiteit"],
+        purpose="werklijst",
+        channel=Channel.API,
+    )
+
+    rows = list(ProcessingLogEntry.objects.filter(id__gt=before).order_by("id"))
+    assert written == 3
+    assert [(row.trajectory_uuid, row.person_id) for row in rows] == subjects
+    for row in rows:
+        assert (row.user_id, row.username, row.user_display) == (
+            alice.pk,
+            alice.username,
+            alice.display_name,
+        )
+        assert (row.organisation_code, row.organisation_name, row.role) == (
+            alice.organisation.code,
+            alice.organisation.name,
+            alice.role,
+        )
+        assert (row.action, row.result, row.channel, row.detail) == (
+            "raadplegen",
+            "toegestaan",
+            "api",
+            "",
+        )
+        assert (row.categories, row.purpose) == ("detentie,identiteit", "werklijst")
+        assert abs(row.timestamp - timezone.now()) < dt.timedelta(minutes=1)
+    assert len({row.timestamp for row in rows}) == 1  # one moment: one list shown
+    assert log_reads(actor=alice, subjects=[], categories=[], purpose="x", channel="api") == 0
 
 
 @pytest.mark.django_db
