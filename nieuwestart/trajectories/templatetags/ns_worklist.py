@@ -4,11 +4,14 @@ A page holds up to 50 rows of about 25 values each. Through the template languag
 is a lookup, a filter and an escape of its own, which made the rows most of the page's
 rendering time (docs/benchmarks.md). `worklist_rows` builds the same bytes the template loop
 built (`trajectories/tests/test_worklist_rows.py` renders both and compares them): every value
-escaped, dates through Django's `date` filter, texts translated once per list.
+escaped, texts translated once per list. Two of Django's shortcuts were slow per row and are
+done once per list here: `get_phase_display` translates every phase label to look one up, and
+the `date` filter looks up the format and month names for every date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
@@ -21,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from nieuwestart.core.templatetags.ns_components import status_badge_html, status_row_html
+from nieuwestart.trajectories.models import Phase
 
 register = template.Library()
 
@@ -49,6 +53,10 @@ def _e(value: Any) -> str:
     return conditional_escape("" if value is None else value)
 
 
+def _birth_date(day: dt.date | None) -> str:
+    return "" if day is None else f"{day.day:02d}-{day.month:02d}-{day.year:04d}"
+
+
 def _assignee(assignment: Any) -> str | None:
     """The display name of an assignment's user, escaped; None when nobody is assigned."""
     return None if assignment is None else _e(assignment.user.display_name)
@@ -70,19 +78,23 @@ def worklist_rows(rows: Iterable[Any]) -> SafeString:
     nobody_badge = status_badge_html("aandacht", gettext("niemand"))
     not_yet_badge = status_badge_html("onbekend", gettext("nog niet opgepakt"))
     href = reverse("trajectories:detail", args=[_ZERO]).replace(str(_ZERO), "{}")
+    phases = {value: _e(label) for value, label in Phase.choices}
+    # "j M Y" as the date filter writes it: day, the language's short month name, year.
+    months = [""] + [_e(date_filter(dt.date(2000, month, 1), "M")) for month in range(1, 13)]
+
+    def day_month_year(day: dt.date) -> str:
+        return f"{day.day} {months[day.month]} {day.year:04d}"
+
     parts = []
     for t in rows:
         casemanager = _assignee(t.casemanager)
         coordinator = _assignee(t.coordinator)
         if t.end_date:
             release = (
-                f'{released_since} <span class="ns-nowrap">{_e(date_filter(t.end_date, "j M Y"))}'
-                "</span>"
+                f'{released_since} <span class="ns-nowrap">{day_month_year(t.end_date)}</span>'
             )
         elif t.expected_end_date:
-            release = (
-                f'<span class="ns-nowrap">{_e(date_filter(t.expected_end_date, "j M Y"))}</span>'
-            )
+            release = f'<span class="ns-nowrap">{day_month_year(t.expected_end_date)}</span>'
         else:
             release = unknown
         municipality = _e(t.return_municipality.name)
@@ -92,10 +104,10 @@ def worklist_rows(rows: Iterable[Any]) -> SafeString:
             _ROW.format(
                 href=_e(href.format(t.uuid)),
                 name=_e(t.person.sort_name),
-                birth_date=_e(date_filter(t.person.birth_date, "d-m-Y")),
+                birth_date=_birth_date(t.person.birth_date),
                 casemanager_short=nobody if casemanager is None else casemanager,
                 coordinator_short=not_yet if coordinator is None else coordinator,
-                phase=_e(t.get_phase_display()),
+                phase=phases.get(t.phase) or _e(t.phase),
                 status_row=status_row_html(t.status_board),
                 release=release,
                 prison=_e(t.prison.name),

@@ -13,6 +13,7 @@ import pytest
 from django.template import engines
 from django.utils import translation
 
+from nieuwestart.trajectories.models import Phase, Trajectory
 from nieuwestart.trajectories.templatetags.ns_worklist import worklist_rows
 
 # The template loop as it was before `worklist_rows` (commit f0fba80), kept as the reference.
@@ -37,13 +38,14 @@ def _assignment(name: str | None) -> SimpleNamespace | None:
     return None if name is None else SimpleNamespace(user=SimpleNamespace(display_name=name))
 
 
-def _row(index: int, **overrides: object) -> SimpleNamespace:
+def _row(index: int, phase: str = Phase.DETENTION, **overrides: object) -> SimpleNamespace:
     values: dict[str, object] = {
+        "phase": phase,
+        "get_phase_display": Trajectory(phase=phase).get_phase_display,
         "uuid": uuid.UUID(int=index + 1),
         "person": SimpleNamespace(
             sort_name=f"Jansen, Piet {index}", birth_date=dt.date(1990, 1 + index % 12, 3)
         ),
-        "get_phase_display": lambda: "In detentie",
         "status_board": _board(index),
         "end_date": None,
         "expected_end_date": dt.date(2027, 3, 1 + index),
@@ -59,18 +61,24 @@ def _row(index: int, **overrides: object) -> SimpleNamespace:
 
 ROWS = [
     _row(0),
-    _row(1, end_date=dt.date(2026, 10, 31), return_municipality_confirmed=False),
-    _row(2, expected_end_date=None, casemanager=None, coordinator=None),
+    _row(1, Phase.PLAN, end_date=dt.date(2026, 10, 31), return_municipality_confirmed=False),
+    _row(2, Phase.INTAKE, expected_end_date=None, casemanager=None, coordinator=None),
     _row(
         3,
+        Phase.AFTER_RELEASE,
         person=SimpleNamespace(sort_name='O\'Brien & <Zoon>, "Kees"', birth_date=None),
         prison=SimpleNamespace(name="PI <Vught> & co"),
         return_municipality=SimpleNamespace(name="'s-Hertogenbosch"),
         casemanager=_assignment("<script>alert(1)</script>"),
         coordinator=None,
-        get_phase_display=lambda: "Na vrijlating",
     ),
-    _row(4, casemanager=None, return_municipality_confirmed=False, end_date=dt.date(2026, 5, 2)),
+    _row(
+        4,
+        "onbekend",
+        casemanager=None,
+        return_municipality_confirmed=False,
+        end_date=dt.date(2026, 5, 2),
+    ),
 ]
 
 
@@ -88,6 +96,7 @@ def test_names_typed_by_people_are_escaped_and_an_empty_list_has_no_rows():
 
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "D&amp;R-plan opstellen" in html
     assert "O&#x27;Brien &amp; &lt;Zoon&gt;, &quot;Kees&quot;" in html
     assert html.count('<tr class="utrecht-table__row">') == len(ROWS)
     assert worklist_rows([]) == ""
