@@ -240,7 +240,9 @@ _QUICK: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "django/forms/widgets/textarea.html": _textarea,
     **{
         f"django/forms/widgets/{name}.html": _input_widget
-        for name in ("text", "date", "checkbox")  # the ones the screening uses, so tested
+        # The ones the screening and plan forms use, so tested (screening/tests/
+        # test_form_rendering.py, plans/tests/test_form_rendering.py).
+        for name in ("text", "date", "checkbox", "number", "hidden")
     },
 }
 

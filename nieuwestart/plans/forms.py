@@ -1,6 +1,10 @@
 """Forms for the D&R-plan screens. Field names are the API's Dutch names; labels and errors are
 plain Dutch (B1). Every form carries the plan's version (`versie`) so that a save based on an
-older plan is refused instead of overwriting someone else's work."""
+older plan is refused instead of overwriting someone else's work.
+
+The plan page shows up to five of these forms; their fields are written in Python
+(`core.forms.QuickUtrechtFormRenderer`), the same bytes as the templates
+(plans/tests/test_form_rendering.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +15,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nieuwestart.accounts.models import Role, User
+from nieuwestart.core.forms import QuickUtrechtFormRenderer
 from nieuwestart.organisations.models import Organisation
 from nieuwestart.plans.models import PlanDomain, PlanTaskStatus
 from nieuwestart.plans.sections import DATE, NUMBER, SECTIONS
 from nieuwestart.plans.services import MAX_NOTE, MAX_TEXT, MAX_WEEKS
+
+# One renderer for every plan form: it holds no state per form.
+RENDERER = QuickUtrechtFormRenderer()
 
 SELF = "zelf"
 
@@ -39,6 +47,8 @@ def _version_field() -> forms.IntegerField:
 
 class SectionsForm(forms.Form):
     """The sections of one group (goals or agreements) that the user may write."""
+
+    default_renderer = RENDERER
 
     def __init__(self, *args: Any, group: str, keys: Iterable[str], **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"{group}_%s")
@@ -101,6 +111,8 @@ def who_choices(
 
 class TaskForm(forms.Form):
     """Add a task (few inputs) or, with `full`, change one (also name and status)."""
+
+    default_renderer = RENDERER
 
     domein = forms.ChoiceField(
         label=_("Basisvoorwaarde"),
@@ -174,6 +186,8 @@ def who_initial(organisation: Organisation | None, assignee: User | None, itself
 
 
 class EstablishForm(forms.Form):
+    default_renderer = RENDERER
+
     toelichting = forms.CharField(
         label=_("Toelichting"),
         required=False,
@@ -185,6 +199,8 @@ class EstablishForm(forms.Form):
 
 
 class AdviceForm(forms.Form):
+    default_renderer = RENDERER
+
     advies = forms.CharField(
         label=_("Uw advies"),
         max_length=MAX_TEXT,
