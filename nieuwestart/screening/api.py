@@ -43,10 +43,9 @@ from nieuwestart.screening.services import (
     PURPOSE,
     ScreeningConflict,
     ScreeningInvalid,
-    screening_complete,
     screening_contribute,
     screening_errors,
-    screening_update,
+    screening_save,
     sees_care_details,
 )
 from nieuwestart.trajectories.models import Trajectory
@@ -290,20 +289,14 @@ class TrajectScreeningView(APIView):
         if errors:
             raise ValidationError(errors)
         try:
-            saved = screening_update(
+            screening_save(
                 actor=user,
                 trajectory=trajectory,
+                complete=data.get("afgerond") is True,
                 expected_version=expected,
                 channel=Channel.API,
                 **arguments,
             )
-            if data.get("afgerond") is True:
-                screening_complete(
-                    actor=user,
-                    trajectory=trajectory,
-                    expected_version=saved.version,
-                    channel=Channel.API,
-                )
         except ScreeningConflict as exc:
             return _problem(
                 412 if if_match and if_match != "*" else 409,

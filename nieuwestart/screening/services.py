@@ -454,6 +454,29 @@ def screening_complete(
 
 
 @transaction.atomic
+def screening_save(
+    *, actor: User, trajectory: Trajectory, complete: bool, **update: Any
+) -> Screening:
+    """Save the whole screening (`screening_update`) and, with `complete`, mark it done: both in
+    one transaction. The save keeps the screening's row locked until the completion is stored,
+    so nobody's save can come in between; and when anything is refused, nothing is stored.
+
+    As two transactions (before), another replica's save could land between the two: the
+    completion then reported a conflict (412) for a save that had been stored. Found by the
+    two-server test (tests/multihost).
+    """
+    saved = screening_update(actor=actor, trajectory=trajectory, **update)
+    if not complete:
+        return saved
+    return screening_complete(
+        actor=actor,
+        trajectory=trajectory,
+        expected_version=saved.version,
+        channel=update.get("channel", Channel.WEB),
+    )
+
+
+@transaction.atomic
 def screening_contribute(
     *,
     actor: User,

@@ -27,9 +27,8 @@ from nieuwestart.screening.services import (
     PURPOSE,
     ScreeningConflict,
     ScreeningInvalid,
-    screening_complete,
     screening_contribute,
-    screening_update,
+    screening_save,
     sees_care_details,
 )
 from nieuwestart.screening.short_stay import stay_length
@@ -109,11 +108,13 @@ def screening(request: HttpRequest, traject_id: UUID) -> HttpResponse:
     if not form.is_valid():
         return _page(request, trajectory, form=form)
     try:
-        saved = screening_update(
-            actor=user, trajectory=trajectory, channel=Channel.WEB, **form.service_arguments()
+        screening_save(
+            actor=user,
+            trajectory=trajectory,
+            complete="afronden" in request.POST,
+            channel=Channel.WEB,
+            **form.service_arguments(),
         )
-        if "afronden" in request.POST:
-            screening_complete(actor=user, trajectory=trajectory, expected_version=saved.version)
     except ScreeningConflict as exc:
         form.add_error(None, exc.message)
         return _page(request, trajectory, form=form, conflict=exc)

@@ -159,7 +159,14 @@ class Http:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
         api: bool = False,
+        retry: bool | None = None,
     ) -> Reply:
+        """One request on the kept-alive connection. A connection the server closed is opened
+        again and the request sent once more, by default only for GET and HEAD: a PUT or POST
+        that lost its connection may have been carried out, and sending it again would count
+        one write as two answers (`retry=True` to send it again anyway)."""
+        if retry is None:
+            retry = method in ("GET", "HEAD")
         sent = {"Host": f"{self.host}:{self.port}", **(headers or {})}
         if api:
             sent["Authorization"] = f"Token {self.token}"
@@ -177,7 +184,7 @@ class Http:
                 # The server closed an idle keep-alive connection: reconnect once.
                 self.conn.close()
                 self.conn = None
-                if attempt == 2:
+                if attempt == 2 or not retry:
                     raise
                 continue
             if response.getheader("Connection", "").lower() == "close":
