@@ -230,6 +230,7 @@ class Http:
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()
+            self.conn = None  # the next request opens a new connection
 
 
 # --- Users and their work -----------------------------------------------------------------------
