@@ -44,7 +44,7 @@ from nieuwestart.screening.services import (
     ScreeningConflict,
     ScreeningInvalid,
     screening_errors,
-    screening_update,
+    screening_save,
 )
 from nieuwestart.trajectories import selectors as trajectory_selectors
 from nieuwestart.trajectories.api import trajectory_representation
@@ -122,9 +122,10 @@ class NaiveScreeningView(APIView):
         if errors:
             raise ValidationError(errors)
         try:
-            screening_update(
+            screening_save(
                 actor=user,
                 trajectory=trajectory,
+                complete=data.get("afgerond") is True,  # as the real endpoint
                 expected_version=expected,
                 channel=Channel.API,
                 **arguments,

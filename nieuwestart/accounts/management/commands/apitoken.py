@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.accounts.services import api_token_create
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             "--revoke-others", action="store_true", help="Trek eerdere tokens van dit account in."
         )
 
+    @transaction.atomic  # a new account and its token, or neither
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"]
         user = User.objects.filter(username=username).first()
