@@ -187,6 +187,12 @@ class Http:
                 if attempt == 2 or not retry:
                     raise
                 continue
+            except (OSError, http.client.HTTPException):
+                # A timeout or another failure leaves the connection half-way through a
+                # request: drop it, so that the next request opens a new one.
+                self.conn.close()
+                self.conn = None
+                raise
             if response.getheader("Connection", "").lower() == "close":
                 self.conn.close()
                 self.conn = None

@@ -77,7 +77,7 @@ def worklist_rows(rows: Iterable[Any]) -> SafeString:
     to_confirm = "<br>" + status_badge_html("aandacht", gettext("nog bevestigen"))
     nobody_badge = status_badge_html("aandacht", gettext("niemand"))
     not_yet_badge = status_badge_html("onbekend", gettext("nog niet opgepakt"))
-    href = reverse("trajectories:detail", args=[_ZERO]).replace(str(_ZERO), "{}")
+    href_start, href_end = reverse("trajectories:detail", args=[_ZERO]).split(str(_ZERO))
     phases = {value: _e(label) for value, label in Phase.choices}
     # "j M Y" as the date filter writes it: day, the language's short month name, year.
     months = [""] + [_e(date_filter(dt.date(2000, month, 1), "M")) for month in range(1, 13)]
@@ -102,7 +102,7 @@ def worklist_rows(rows: Iterable[Any]) -> SafeString:
             municipality += to_confirm
         parts.append(
             _ROW.format(
-                href=_e(href.format(t.uuid)),
+                href=_e(f"{href_start}{t.uuid}{href_end}"),
                 name=_e(t.person.sort_name),
                 birth_date=_birth_date(t.person.birth_date),
                 casemanager_short=nobody if casemanager is None else casemanager,
