@@ -117,35 +117,9 @@ def log_reads(
     subjects = list(subjects)
     if not subjects:
         return 0
-    if connection.vendor == "postgresql":
-        template = _entry(
-            actor=actor,
-            action=Action.READ,
-            trajectory_uuid=None,
-            person_id=None,
-            categories=categories,
-            purpose=purpose,
-            result=Result.ALLOWED,
-            channel=channel,
-            detail="",
-            now=now,
-        )
-        sql, fields = _reads_insert_sql()
-        constants = [
-            field.get_db_prep_save(getattr(template, field.attname), connection) for field in fields
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                [
-                    *constants,
-                    [trajectory_uuid for trajectory_uuid, _ in subjects],
-                    [person_id for _, person_id in subjects],
-                ],
-            )
-        return len(subjects)
-    entries = [
-        _entry(
+
+    def entry(trajectory_uuid: UUID | None, person_id: int | None) -> ProcessingLogEntry:
+        return _entry(
             actor=actor,
             action=Action.READ,
             trajectory_uuid=trajectory_uuid,
@@ -157,10 +131,25 @@ def log_reads(
             detail="",
             now=now,
         )
-        for trajectory_uuid, person_id in subjects
+
+    if connection.vendor != "postgresql":
+        ProcessingLogEntry.objects.bulk_create([entry(*subject) for subject in subjects])
+        return len(subjects)
+    template = entry(None, None)
+    sql, fields = _reads_insert_sql()
+    constants = [
+        field.get_db_prep_save(getattr(template, field.attname), connection) for field in fields
     ]
-    ProcessingLogEntry.objects.bulk_create(entries)
-    return len(entries)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                *constants,
+                [trajectory_uuid for trajectory_uuid, _ in subjects],
+                [person_id for _, person_id in subjects],
+            ],
+        )
+    return len(subjects)
 
 
 _SUBJECT_FIELDS = ("trajectory_uuid", "person_id")
