@@ -51,7 +51,12 @@ def save_between(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_a_save_that_completes_holds_the_screening_until_it_is_done(
-    transactional_db: Any, api: Any, trajectory: Any, alice: Any, save_between: list[str]
+    transactional_db: Any,
+    reference_data: Any,  # a transactional test before this one emptied the database
+    api: Any,
+    trajectory: Any,
+    alice: Any,
+    save_between: list[str],
 ) -> None:
     text = "Ik wil mijn dochter weer zien, en werk."
     first = api(alice).put(_url(trajectory), {**FULL, "versie": 0}, format="json")
