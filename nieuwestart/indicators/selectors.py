@@ -374,8 +374,9 @@ def _durations(
 
 # The counts change only when the facts are refreshed (nightly), so they are cached per
 # filter selection and day until then; the key holds the snapshot, or the facts' version and
-# their number, so any refresh (also of one trajectory) makes the next request count again. Only counts are cached (no definitions, no personal data); suppression is
-# applied after reading them.
+# their number, so any refresh (also of one trajectory) makes the next request count again.
+# Only counts are cached (no definitions, no personal data); suppression is applied after
+# reading them.
 CACHE_SECONDS = 6 * 60 * 60
 
 

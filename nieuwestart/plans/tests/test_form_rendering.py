@@ -31,25 +31,23 @@ def _organisation(pk: int, name: str) -> Organisation:
 
 
 ORGANISATIONS = [_organisation(1, "Gemeente 's-Hertogenbosch"), _organisation(2, "PI <Vught>")]
+
+
+def _person(pk: int, first: str, last: str, role: str, organisation: Organisation) -> User:
+    return User(
+        pk=pk,
+        uuid=uuid.UUID(int=pk),
+        username=first.lower(),
+        first_name=first,
+        last_name=last,
+        role=role,
+        organisation=organisation,
+    )
+
+
 PEOPLE = [
-    User(
-        pk=10,
-        uuid=uuid.UUID(int=10),
-        username="anna",
-        first_name="Anna",
-        last_name="de Vries & Zn",
-        role=Role.AFTERCARE_COORDINATOR,
-        organisation=ORGANISATIONS[0],
-    ),
-    User(
-        pk=11,
-        uuid=uuid.UUID(int=11),
-        username="bram",
-        first_name="Bram",
-        last_name="<Bakker>",
-        role=Role.CASEMANAGER,
-        organisation=ORGANISATIONS[1],
-    ),
+    _person(10, "Anna", "de Vries & Zn", Role.AFTERCARE_COORDINATOR, ORGANISATIONS[0]),
+    _person(11, "Bram", "<Bakker>", Role.CASEMANAGER, ORGANISATIONS[1]),
 ]
 
 

@@ -66,10 +66,8 @@ def _assignee(assignment: Any) -> str | None:
 def worklist_rows(rows: Iterable[Any]) -> SafeString:
     """The table rows of the work list, for trajectories prepared by `trajectories.views.
     worklist` (person, organisations, status board and the three assignments set)."""
-    texts = {
-        "casemanager_label": _e(gettext("Casemanager:")),
-        "coordinator_label": _e(gettext("Nazorg gemeente:")),
-    }
+    casemanager_label = _e(gettext("Casemanager:"))
+    coordinator_label = _e(gettext("Nazorg gemeente:"))
     nobody = _e(gettext("niemand"))
     not_yet = _e(gettext("nog niet opgepakt"))
     released_since = _e(gettext("vrij sinds"))
@@ -105,6 +103,8 @@ def worklist_rows(rows: Iterable[Any]) -> SafeString:
                 href=_e(f"{href_start}{t.uuid}{href_end}"),
                 name=_e(t.person.sort_name),
                 birth_date=_birth_date(t.person.birth_date),
+                casemanager_label=casemanager_label,
+                coordinator_label=coordinator_label,
                 casemanager_short=nobody if casemanager is None else casemanager,
                 coordinator_short=not_yet if coordinator is None else coordinator,
                 phase=phases.get(t.phase) or _e(t.phase),
@@ -114,7 +114,6 @@ def worklist_rows(rows: Iterable[Any]) -> SafeString:
                 municipality=municipality,
                 casemanager=nobody_badge if casemanager is None else casemanager,
                 coordinator=not_yet_badge if coordinator is None else coordinator,
-                **texts,
             )
         )
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703  # every value escaped above
