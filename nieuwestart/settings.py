@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "nieuwestart.accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "nieuwestart.accounts.middleware.ResolvedUserMiddleware",
     "nieuwestart.accounts.middleware.SecondFactorMiddleware",
     "nieuwestart.accounts.middleware.PageQuotaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -272,6 +273,10 @@ WEB_QUOTA_PER_MINUTE = env_int("NIEUWESTART_WEB_QUOTUM_PER_MINUUT", 300)
 QUOTA_BATCH = env_int("NIEUWESTART_QUOTUM_BATCH", 10)
 if QUOTA_BATCH < 1:
     raise RuntimeError("NIEUWESTART_QUOTUM_BATCH moet minstens 1 zijn.")
+
+# The hottest read queries keep their SQL per process (nieuwestart.core.compiled); 0 builds it
+# on every request, as Django does (for comparison, and as a way out).
+COMPILED_QUERIES = env_bool("NIEUWESTART_COMPILED_QUERIES", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -9,6 +9,9 @@ one it answers 401 problem+json).
 IdleSessionMiddleware renews a session in use so that it ends only after SESSION_COOKIE_AGE
 without requests (the idle timeout), writing it at most once per SESSION_RENEW_SECONDS.
 
+ResolvedUserMiddleware replaces `request.user`, which Django and django-otp each wrap in a lazy
+proxy, by the user it stands for (see its docstring).
+
 SecondFactorMiddleware: a second factor is a TOTP code, or a sign-in through the organisation at
 a strong enough level (its `acr`, see nieuwestart.accounts.oidc), which verifies the session
 through django-otp as well.
@@ -25,6 +28,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.utils.functional import LazyObject, empty
 
 from nieuwestart.accounts.ratelimits import WEB_QUOTA, page_quota_page, rate_limit_hit
 from nieuwestart.accounts.session_lifetime import SESSION_ENDED_KEY, session_too_old
@@ -82,6 +86,32 @@ class SessionLifetimeMiddleware:
         if request.path == resolve_url(settings.LOGIN_URL):
             return self.get_response(request)
         return redirect_to_login(request.get_full_path())
+
+
+class ResolvedUserMiddleware:
+    """`request.user` as the user itself, not behind two lazy proxies.
+
+    AuthenticationMiddleware puts the user in a SimpleLazyObject and django-otp wraps that in a
+    second one. Every attribute read through such a proxy goes through Python code that first
+    raises and catches an AttributeError, and a template's `{{ user.role }}` first tries
+    `user["role"]`, which fails the same way in both layers: hundreds of times a page. The
+    middleware after this one read the user on nearly every request anyway (the second factor,
+    the page quota), so resolving it here costs no query that was not made already; a request
+    without a session gets the anonymous user without one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if isinstance(user, LazyObject):
+            while isinstance(user, LazyObject):
+                if user._wrapped is empty:
+                    user._setup()
+                user = user._wrapped
+            request.user = user
+        return self.get_response(request)
 
 
 class SecondFactorMiddleware:

@@ -46,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nieuwestart.accounts.models import User
+from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.deadlines import rules
 from nieuwestart.deadlines.calendar import WorkingCalendar
 from nieuwestart.deadlines.models import DeadlineConfig, ExtraNonWorkingDay
@@ -177,6 +178,98 @@ _FACT_COLUMNS: tuple[str, ...] = ("domain", "status", "updated_at", "screening__
 _FACT_COLUMNS += ("updated_by__first_name", "updated_by__last_name", "updated_by__username")
 
 
+def _screenings(page: bool) -> CompiledQuery[Screening]:
+    related = ["completed_by", *(["updated_by", "updated_by_organisation"] if page else [])]
+    return CompiledQuery(
+        f"screenings (page={page})",
+        lambda ids: Screening.objects.filter(trajectory_id__in=ids).select_related(*related),
+    )
+
+
+def _assessments(page: bool) -> CompiledQuery[DomainAssessment]:
+    related = ["updated_by", "screening", *(["updated_by_organisation"] if page else [])]
+
+    def build(ids: list[int]) -> QuerySet[DomainAssessment]:
+        qs = DomainAssessment.objects.filter(screening__trajectory_id__in=ids)
+        return (qs if page else qs.only(*_FACT_COLUMNS)).select_related(*related)
+
+    return CompiledQuery(f"assessments (page={page})", build)
+
+
+def _sheets(page: bool) -> CompiledQuery[InfoSheet]:
+    related = ["sent_by", "acknowledged_by", *(["recipient"] if page else [])]
+    return CompiledQuery(
+        f"information sheets (page={page})",
+        lambda ids: (
+            InfoSheet.objects.filter(trajectory_id__in=ids)
+            .defer("content")
+            .select_related(*related)
+            .order_by("trajectory_id", "number")
+        ),
+    )
+
+
+def _plans(page: bool) -> CompiledQuery[Plan]:
+    def build(ids: list[int]) -> QuerySet[Plan]:
+        qs = Plan.objects.filter(trajectory_id__in=ids)
+        if page:
+            qs = qs.select_related("probation_advice_by", "probation_advice_organisation")
+        return qs
+
+    return CompiledQuery(f"plans (page={page})", build)
+
+
+def _versions(page: bool) -> CompiledQuery[PlanVersion]:
+    related = ["established_by", *(["established_by_organisation"] if page else [])]
+    return CompiledQuery(
+        f"plan versions (page={page})",
+        lambda plan_ids: (
+            PlanVersion.objects.filter(plan_id__in=plan_ids)
+            .defer("snapshot")
+            .select_related(*related)
+            .order_by("plan_id", "number")
+        ),
+    )
+
+
+# The record queries, per variant (page=True: the trajectory page; False: the work lists),
+# with their SQL kept per process (nieuwestart.core.compiled).
+_RECORD_QUERIES = {
+    page: (_screenings(page), _assessments(page), _sheets(page), _plans(page), _versions(page))
+    for page in (True, False)
+}
+_INVOLVEMENTS = CompiledQuery(
+    "active involvements",
+    lambda ids: (
+        Involvement.objects.filter(trajectory_id__in=ids, active=True)
+        .select_related("organisation")
+        .order_by("started_at", "pk")
+    ),
+)
+_ASSIGNMENTS = CompiledQuery(
+    "active assignments",
+    lambda ids: (
+        Assignment.objects.filter(trajectory_id__in=ids, active=True)
+        .select_related("user", "organisation")
+        .order_by("started_at", "pk")
+    ),
+)
+_TASKS = CompiledQuery(
+    "plan tasks",
+    lambda plan_ids: (
+        PlanTask.objects.filter(plan_id__in=plan_ids)
+        .select_related("organisation", "assignee")
+        .order_by("domain", "position", "pk")
+    ),  # PlanTask's own order
+)
+_PROBATION_INVOLVED = CompiledQuery(
+    "trajectories with probation involved",
+    lambda ids: Involvement.objects.filter(
+        trajectory_id__in=ids, kind=InvolvementKind.PROBATION, active=True
+    ).values_list("trajectory_id", flat=True),
+)
+
+
 def trajectory_records(
     trajectories: Iterable[Trajectory], *, page: bool = False
 ) -> dict[int, TrajectoryRecord]:
@@ -187,74 +280,36 @@ def trajectory_records(
     ids = list(records)
     if not ids:
         return records
-    screening_related = ["completed_by"]
-    if page:
-        screening_related += ["updated_by", "updated_by_organisation"]
-    for screening in Screening.objects.filter(trajectory_id__in=ids).select_related(
-        *screening_related
-    ):
+    screenings, assessments, sheets, plans_query, versions = _RECORD_QUERIES[page]
+    for screening in screenings(ids):
         records[screening.trajectory_id].screening = screening
-    assessment_related = ["updated_by", "screening"]
-    if page:
-        assessment_related.append("updated_by_organisation")
-    assessments = DomainAssessment.objects.filter(screening__trajectory_id__in=ids)
-    if not page:
-        assessments = assessments.only(*_FACT_COLUMNS)
-    for assessment in assessments.select_related(*assessment_related):
+    for assessment in assessments(ids):
         records[assessment.screening.trajectory_id].assessments.append(assessment)
-    sheet_related = ["sent_by", "acknowledged_by", *(["recipient"] if page else [])]
-    for sheet in (
-        InfoSheet.objects.filter(trajectory_id__in=ids)
-        .defer("content")
-        .select_related(*sheet_related)
-        .order_by("trajectory_id", "number")
-    ):
+    for sheet in sheets(ids):
         records[sheet.trajectory_id].sheets.append(sheet)
     plans: dict[int, int] = {}
-    plans_qs = Plan.objects.filter(trajectory_id__in=ids)
-    if page:
-        plans_qs = plans_qs.select_related("probation_advice_by", "probation_advice_organisation")
-    for plan in plans_qs:
+    for plan in plans_query(ids):
         records[plan.trajectory_id].plan = plan
         plans[plan.pk] = plan.trajectory_id
     if plans:
-        for version in (
-            PlanVersion.objects.filter(plan_id__in=plans)
-            .defer("snapshot")
-            .select_related("established_by", *(["established_by_organisation"] if page else []))
-            .order_by("plan_id", "number")
-        ):
+        for version in versions(list(plans)):
             records[plans[version.plan_id]].versions.append(version)
     if page:
         for record in records.values():
             record.involvements, record.assignments, record.tasks = [], [], []
-        for involvement in (
-            Involvement.objects.filter(trajectory_id__in=ids, active=True)
-            .select_related("organisation")
-            .order_by("started_at", "pk")
-        ):
+        for involvement in _INVOLVEMENTS(ids):
             records[involvement.trajectory_id].involvements.append(involvement)  # type: ignore[union-attr]
             if involvement.kind == InvolvementKind.PROBATION:
                 records[involvement.trajectory_id].probation_involved = True
-        for assignment in (
-            Assignment.objects.filter(trajectory_id__in=ids, active=True)
-            .select_related("user", "organisation")
-            .order_by("started_at", "pk")
-        ):
+        for assignment in _ASSIGNMENTS(ids):
             records[assignment.trajectory_id].assignments.append(assignment)  # type: ignore[union-attr]
         if plans:
-            for task in (
-                PlanTask.objects.filter(plan_id__in=plans)
-                .select_related("organisation", "assignee")
-                .order_by("domain", "position", "pk")  # PlanTask's own order
-            ):
+            for task in _TASKS(list(plans)):
                 records[plans[task.plan_id]].tasks.append(task)  # type: ignore[union-attr]
     else:
-        for trajectory_id in Involvement.objects.filter(
-            trajectory_id__in=ids, kind=InvolvementKind.PROBATION, active=True
-        ).values_list("trajectory_id", flat=True):
+        for trajectory_id in _PROBATION_INVOLVED(ids):
             records[trajectory_id].probation_involved = True
-    for meeting in _meetings(ids, page=page):
+    for meeting in _MEETINGS[page](ids):
         records[meeting.trajectory_id].meetings.append(meeting)
     return records
 
@@ -285,6 +340,12 @@ def _meetings(ids: list[int], *, page: bool) -> QuerySet[Meeting]:
         .values("n")
     )
     return qs.annotate(participant_count=Coalesce(Subquery(count), 0)).order_by("-starts_at", "-pk")
+
+
+_MEETINGS = {
+    page: CompiledQuery(f"meetings (page={page})", lambda ids, page=page: _meetings(ids, page=page))
+    for page in (True, False)
+}
 
 
 def _meeting_facts(meetings: Iterable[Meeting]) -> _MeetingFacts:

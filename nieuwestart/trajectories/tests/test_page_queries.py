@@ -12,6 +12,7 @@ the handover checklist shows on the page as well.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields as dt_fields
 from typing import Any
 
 import pytest
@@ -298,3 +299,50 @@ def test_terms_follow_the_administrators_change_at_once(trajectory):
     assert current.extra_days == {dt.date(2026, 12, 24), dt.date(2027, 12, 24)}
     assert not current.calendar([2026]).is_working_day(dt.date(2026, 12, 24))
     assert current.calendar([2026]).extra_days == {dt.date(2026, 12, 24)}
+
+
+def _dump(obj: Any) -> Any:
+    """A model instance as plain data: its fields and annotations, and the related rows it
+    was read with (select_related), the same way down."""
+    if isinstance(obj, list):
+        return [_dump(item) for item in obj]
+    if not hasattr(obj, "_state"):
+        return obj
+    data = {k: v for k, v in vars(obj).items() if k != "_state"}
+    data["_related"] = {k: _dump(v) for k, v in obj._state.fields_cache.items()}
+    return (type(obj).__name__, data)
+
+
+def test_records_with_their_sql_kept_equal_the_records_read_plainly(
+    settings, alice, trajectory, new_trajectory, grow
+):
+    """The record queries keep their SQL per process (core.compiled): for a full case, for a
+    second case read after it with the same SQL, and for a work list of both, the records are
+    field for field what Django's own queries read."""
+    from nieuwestart.deadlines.selectors import TrajectoryRecord, trajectory_records
+    from nieuwestart.trajectories.services import trajectory_assign
+
+    grow(trajectory, 2)
+    other = new_trajectory("999900171", "Bakker")
+    trajectory_assign(actor=alice, trajectory=other, role="casemanager", user=alice)
+    grow(other, 1, probation=False)
+    trajectory, other = (
+        Trajectory.objects.get(pk=trajectory.pk),
+        Trajectory.objects.get(pk=other.pk),
+    )
+    names = [f.name for f in dt_fields(TrajectoryRecord) if f.name != "trajectory"]
+
+    def read(rows: list[Any], page: bool, kept: bool) -> dict[int, Any]:
+        settings.COMPILED_QUERIES = kept
+        records = trajectory_records(rows, page=page)
+        return {pk: {n: _dump(getattr(r, n)) for n in names} for pk, r in records.items()}
+
+    for page in (True, False):
+        for rows in ([trajectory], [other], [trajectory, other], [other, trajectory]):
+            plain = read(rows, page, kept=False)
+            assert read(rows, page, kept=True) == plain
+            assert read(rows, page, kept=True) == plain  # the second time from the kept SQL
+    full = read([trajectory], True, kept=True)[trajectory.pk]
+    assert full["sheets"] and full["versions"] and full["tasks"] and full["meetings"], (
+        "the case has every kind of row"
+    )

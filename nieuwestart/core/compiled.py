@@ -1,0 +1,208 @@
+"""Hot read queries whose SQL is built once per process instead of on every request.
+
+Django turns a queryset into SQL anew each time it runs it. For the queries a page runs on
+every request (the trajectory page's records, the signed-in user) that compilation cost more
+CPU than the database spent answering them: about half of the Python time of those queries
+(docs/benchmarks.md). A `CompiledQuery` keeps the SQL of its queryset per *shape* and only puts
+the new values in on later calls:
+
+    screenings = CompiledQuery(
+        "screenings of trajectories",
+        lambda ids: Screening.objects.filter(trajectory_id__in=ids).select_related("completed_by"),
+    )
+    for screening in screenings(ids): ...
+
+The rules, checked where they can be:
+- Everything in the query that can change between calls is an argument of the builder: a
+  scalar (int, str, UUID) or a list of them. The shape is the database alias plus the length
+  of each list argument (`IN (%s, %s)` depends on it).
+- The first call of a shape builds the queryset twice, with the real arguments and with made-up
+  ones of the same types, and compiles both. Only when both give the same SQL and every
+  parameter is either exactly one argument or a constant (a bool, int, str, float or None,
+  or a subclass such as a choices member, that is the same in both) is the SQL kept. Anything else (a date or time in the builder
+  itself, a value the database layer transforms, an empty list, a shape that differs) runs as
+  a plain queryset every time: slower, never wrong.
+- A call returns a list (model instances, or values for `values()` / `values_list()`), the
+  same rows in the same order as `list(builder(*args))`.
+- `NIEUWESTART_COMPILED_QUERIES=0` switches the whole mechanism off (every call is a plain
+  queryset), for comparison and as a way out.
+
+What is shared between threads is only the SQL text and a compiler that is copied per call and
+given the calling thread's own connection.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connections
+from django.db.models import QuerySet
+
+log = logging.getLogger(__name__)
+
+
+# Per CompiledQuery at most this many shapes (list lengths): a work list page has at most 50.
+MAX_SHAPES = 128
+_CONSTANT_TYPES = (bool, int, str, float, type(None))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    sql: str
+    # Per parameter: the index of the (flattened) argument it takes, or None for a constant.
+    slots: tuple[int | None, ...]
+    constants: tuple[Any, ...]
+    template: QuerySet[Any]
+    compiler: Any  # a compiled SQLCompiler: its select, klass_info and columns are reused
+
+
+_PLAIN = object()  # a shape that runs as a plain queryset every time
+
+
+def _flatten(args: Sequence[Any]) -> list[Any]:
+    values: list[Any] = []
+    for arg in args:
+        if isinstance(arg, (list, tuple)):
+            values.extend(arg)
+        else:
+            values.append(arg)
+    return values
+
+
+def _probe(value: Any, n: int) -> Any:
+    """A made-up value of the same type as `value`, different from every real one."""
+    if isinstance(value, bool):
+        raise TypeError("bool")
+    if isinstance(value, int):
+        return -(10**15) - n
+    if isinstance(value, str):
+        return f"\x1fprobe-{n}-{uuid.uuid4().hex}"
+    if isinstance(value, uuid.UUID):
+        return uuid.uuid4()
+    raise TypeError(type(value).__name__)
+
+
+def _probe_args(args: Sequence[Any]) -> tuple[Any, ...]:
+    n = 0
+    probed: list[Any] = []
+    for arg in args:
+        if isinstance(arg, (list, tuple)):
+            items = []
+            for item in arg:
+                items.append(_probe(item, n))
+                n += 1
+            probed.append(items)
+        else:
+            probed.append(_probe(arg, n))
+            n += 1
+    return tuple(probed)
+
+
+def _compile(queryset: QuerySet[Any]) -> tuple[Any, str, tuple[Any, ...]]:
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    return compiler, sql, tuple(params)
+
+
+class CompiledQuery[T]:
+    def __init__(self, name: str, build: Callable[..., QuerySet[Any]]) -> None:
+        self.name = name
+        self.build = build
+        self._shapes: dict[tuple[Any, ...], _Shape | object] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<CompiledQuery {self.name}>"
+
+    def __call__(self, *args: Any) -> list[T]:
+        if not settings.COMPILED_QUERIES:
+            return list(self.build(*args))
+        key = tuple(len(a) if isinstance(a, (list, tuple)) else None for a in args)
+        shape = self._shapes.get(key)
+        if shape is None:
+            return self._first(key, args)
+        if shape is _PLAIN:
+            return list(self.build(*args))
+        assert isinstance(shape, _Shape)
+        return self._run(shape, _flatten(args))
+
+    def _first(self, key: tuple[Any, ...], args: tuple[Any, ...]) -> list[T]:
+        """Build and compile the shape, keep it when it is safe to, and run the query."""
+        queryset = self.build(*args)
+        shape: _Shape | object = _PLAIN
+        try:
+            shape = self._shape(queryset, args)
+        except (TypeError, EmptyResultSet, FullResultSet) as exc:
+            log.debug("compiled query %s: shape %s runs plain (%s)", self.name, key, exc)
+        with self._lock:
+            if len(self._shapes) < MAX_SHAPES:
+                self._shapes[key] = shape
+        return list(queryset)
+
+    def _shape(self, queryset: QuerySet[Any], args: tuple[Any, ...]) -> _Shape | object:
+        real = _flatten(args)
+        probes = _probe_args(args)
+        probe_values = _flatten(probes)
+        compiler, sql, params = _compile(queryset)
+        other = self.build(*probes)
+        if other.db != queryset.db:
+            return _PLAIN
+        _, other_sql, other_params = _compile(other)
+        if other_sql != sql or len(other_params) != len(params):
+            return _PLAIN
+        slots: list[int | None] = []
+        constants: list[Any] = []
+        for value, probe in zip(params, other_params, strict=True):
+            matches = [
+                i for i, p in enumerate(probe_values) if type(p) is type(probe) and p == probe
+            ]
+            if matches:
+                if (
+                    len(matches) != 1
+                    or real[matches[0]] != value
+                    or type(real[matches[0]]) is not type(value)
+                ):
+                    return _PLAIN
+                slots.append(matches[0])
+                constants.append(None)
+            elif (
+                isinstance(value, _CONSTANT_TYPES) and type(probe) is type(value) and probe == value
+            ):
+                slots.append(None)
+                constants.append(value)
+            else:
+                return _PLAIN
+        return _Shape(
+            sql=sql,
+            slots=tuple(slots),
+            constants=tuple(constants),
+            template=queryset._chain(),
+            compiler=compiler,
+        )
+
+    def _run(self, shape: _Shape, values: list[Any]) -> list[T]:
+        params = tuple(
+            constant if slot is None else values[slot]
+            for slot, constant in zip(shape.slots, shape.constants, strict=True)
+        )
+        sql = shape.sql
+        queryset = shape.template._chain()
+
+        def get_compiler(
+            using: str | None = None, connection: Any = None, elide_empty: bool = True
+        ) -> Any:
+            compiler = copy.copy(shape.compiler)
+            compiler.connection = connection if connection is not None else connections[using]
+            compiler.as_sql = lambda *a, **k: (sql, params)
+            return compiler
+
+        queryset.query.get_compiler = get_compiler  # type: ignore[method-assign]
+        return list(queryset)

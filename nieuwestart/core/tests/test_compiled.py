@@ -1,0 +1,194 @@
+"""Queries that keep their SQL (core.compiled) answer exactly what Django's own query answers,
+for every call, and fall back to a plain query whenever keeping the SQL would not be safe.
+
+The organisations (reference data: prisons, municipalities, probation) are the rows read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+
+from nieuwestart.core.compiled import CompiledQuery
+from nieuwestart.organisations.models import Organisation, OrganisationKind
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL Django builds, one entry per SELECT compiled (watching, not replacing)."""
+    seen: list[str] = []
+    real = SQLCompiler.as_sql
+
+    def as_sql(self: Any, *args: Any, **kwargs: Any) -> Any:
+        sql, params = real(self, *args, **kwargs)
+        seen.append(sql)
+        return sql, params
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    return seen
+
+
+def _ids(kind: str, n: int, skip: int = 0) -> list[int]:
+    return list(
+        Organisation.objects.filter(kind=kind, active=True)
+        .order_by("code")
+        .values_list("pk", flat=True)
+    )[skip : skip + n]
+
+
+def _by_kind_and_ids(kind: str, ids: list[int]) -> Any:
+    return Organisation.objects.filter(kind=kind, pk__in=ids, active=True).order_by("-code")
+
+
+def _data(rows: list[Any]) -> list[Any]:
+    return [
+        {k: v for k, v in vars(row).items() if k != "_state"} if hasattr(row, "_state") else row
+        for row in rows
+    ]
+
+
+def test_each_call_answers_for_its_own_arguments_and_the_sql_is_built_once(compiles):
+    query = CompiledQuery("organisations", _by_kind_and_ids)
+    first, second = _ids(OrganisationKind.PRISON, 3), _ids(OrganisationKind.PRISON, 3, skip=3)
+    assert len(first) == len(second) == 3 and not set(first) & set(second)
+    assert _data(query(OrganisationKind.PRISON, first)) == _data(
+        list(_by_kind_and_ids(OrganisationKind.PRISON, first))
+    )
+    compiles.clear()
+    with CaptureQueriesContext(connection) as queries:
+        rows = query(OrganisationKind.PRISON, second)
+    assert compiles == [], "the kept SQL is used, not built again"
+    assert sorted(r.pk for r in rows) == sorted(second)
+    assert _data(rows) == _data(list(_by_kind_and_ids(OrganisationKind.PRISON, second)))
+    assert len(queries.captured_queries) == 1
+    # Another kind of organisation through the same SQL: the kind is an argument too.
+    municipalities = _ids(OrganisationKind.MUNICIPALITY, 3)
+    assert {r.kind for r in query(OrganisationKind.MUNICIPALITY, municipalities)} == {
+        OrganisationKind.MUNICIPALITY
+    }
+    assert query(OrganisationKind.PRISON, municipalities) == []
+
+
+def test_a_list_of_another_length_gets_its_own_sql():
+    query = CompiledQuery("organisations", _by_kind_and_ids)
+    for n in (1, 4, 2, 4, 1, 7):
+        ids = _ids(OrganisationKind.MUNICIPALITY, n, skip=n)
+        expected = list(_by_kind_and_ids(OrganisationKind.MUNICIPALITY, ids))
+        assert len(expected) == n
+        assert _data(query(OrganisationKind.MUNICIPALITY, ids)) == _data(expected)
+
+
+def test_related_rows_constants_and_values_come_back_as_django_reads_them():
+    def build(ids: list[int]) -> Any:
+        return (
+            Organisation.objects.filter(pk__in=ids)
+            .filter(Q(kind=OrganisationKind.MUNICIPALITY) | Q(for_women=True))
+            .select_related("safety_house")
+            .order_by("name")
+        )
+
+    def values(ids: list[int]) -> Any:
+        return build(ids).values_list("code", "safety_house__name")
+
+    related, listed = CompiledQuery("with safety house", build), CompiledQuery("codes", values)
+    with_house = list(
+        Organisation.objects.filter(safety_house__isnull=False).values_list("pk", flat=True)[:9]
+    )
+    assert with_house, "the reference data links municipalities to safety houses"
+    for ids in (with_house[:3], with_house[3:6], with_house[6:9]):
+        rows = related(ids)
+        assert _data(rows) == _data(list(build(ids)))
+        assert [r.safety_house.name for r in rows] == [r.safety_house.name for r in build(ids)]
+        assert listed(ids) == list(values(ids))
+
+
+def test_a_value_made_inside_the_builder_is_never_kept(compiles):
+    """A date, a time or a counter read in the builder differs between calls: such a query runs
+    plainly every time, with the value of that call."""
+    counter = itertools.count(1)
+
+    def build(ids: list[int]) -> Any:
+        # A different population limit on every call, as `timezone.now()` would be.
+        return Organisation.objects.filter(pk__in=ids, population__gte=next(counter) * 0)
+
+    def today(ids: list[int]) -> Any:
+        return Organisation.objects.filter(pk__in=ids, population__gte=0).exclude(
+            name=str(dt.date.today())
+        )
+
+    ids = _ids(OrganisationKind.MUNICIPALITY, 3)
+    for builder in (build, today):
+        query = CompiledQuery("made inside", builder)
+        for _ in range(3):
+            compiles.clear()
+            assert _data(query(ids)) == _data(list(builder(ids)))
+        if builder is build:
+            assert compiles, "built again on every call"
+
+
+def test_an_empty_list_and_a_value_the_database_layer_changes_run_plainly():
+    empty = CompiledQuery("none", lambda ids: Organisation.objects.filter(pk__in=ids))
+    assert empty([]) == [] and empty([]) == []
+    contains = CompiledQuery(
+        "name contains", lambda text: Organisation.objects.filter(name__icontains=text)
+    )
+    for text in ("almelo", "Utrecht", "zzz-none"):
+        expected = list(Organisation.objects.filter(name__icontains=text))
+        assert _data(contains(text)) == _data(expected)
+    assert _data(contains("almelo")), "the reference data has PI Almelo"
+
+
+def test_switched_off_every_call_builds_its_sql(settings, compiles):
+    settings.COMPILED_QUERIES = False
+    query = CompiledQuery("organisations", _by_kind_and_ids)
+    ids = _ids(OrganisationKind.PRISON, 2)
+    for _ in range(3):
+        compiles.clear()
+        rows = query(OrganisationKind.PRISON, ids)
+        assert len(compiles) == 1
+        assert _data(rows) == _data(list(_by_kind_and_ids(OrganisationKind.PRISON, ids)))
+
+
+def test_threads_share_the_sql_but_each_reads_with_its_own_connection(
+    transactional_db, reference_data
+):
+    """Gunicorn's threads: one kept SQL, each thread its own connection and its own rows."""
+    if connection.vendor == "sqlite":
+        pytest.skip("the SQLite test database lives in one connection")
+    query = CompiledQuery("organisations", _by_kind_and_ids)
+    kinds = [OrganisationKind.MUNICIPALITY] * 4 + [OrganisationKind.PRISON] * 4
+    wanted = {n: (kind, _ids(kind, 3, skip=n)) for n, kind in enumerate(kinds)}
+    expected = {n: [o.pk for o in _by_kind_and_ids(*args)] for n, args in wanted.items()}
+    assert all(expected.values())
+    got: dict[int, set[tuple[int, ...]]] = {n: set() for n in wanted}
+    failures: list[BaseException] = []
+    start = threading.Barrier(len(wanted))
+
+    def work(n: int) -> None:
+        from django.db import connection as own
+
+        try:
+            start.wait()
+            for _ in range(30):
+                got[n].add(tuple(o.pk for o in query(*wanted[n])))
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in wanted]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
+    assert got == {n: {tuple(pks)} for n, pks in expected.items()}
