@@ -32,6 +32,7 @@ from nieuwestart.access.policy import (
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.audit import models as audit
 from nieuwestart.audit.services import log_processing, log_reads
+from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.trajectories.models import Involvement, Trajectory, TrajectoryQuerySet
 
 # What the trajectory screens show in this release: identity, detention facts and contacts.
@@ -47,13 +48,20 @@ class NotAllowed(PermissionDenied):
     """Involved, but this user may not do this."""
 
 
+def sees_trajectories(user: User) -> bool:
+    """May the user see any trajectory at all (the first half of the rule: an active account of
+    an organisation, in a case role)? Which ones is the involvement of the organisation."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.organisation_id is not None
+        and user.role in CASE_ROLES
+    )
+
+
 def _involved(user: User, trajectory: OuterRef) -> Exists | None:
     """The one visibility rule, on the trajectory that `trajectory` refers to; None: nothing."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    if user.organisation_id is None:
-        return None
-    if user.role not in CASE_ROLES:
+    if not sees_trajectories(user):
         return None
     return Exists(
         Involvement.objects.filter(
@@ -84,6 +92,48 @@ def trajectory_visible(user: User, field: str = "trajectory") -> Q:
     return Q(involved)
 
 
+def _visible_by_uuid(detail: bool) -> CompiledQuery[Trajectory]:
+    """The trajectory with this uuid if the organisation is actively involved in it; with
+    `detail` its person and the organisations it names too (trajectory_detail_queryset)."""
+
+    def build(organisation_id: int, trajectory_uuid: UUID) -> QuerySet[Trajectory]:
+        if detail:
+            from nieuwestart.trajectories.selectors import trajectory_detail_queryset
+
+            base: QuerySet[Trajectory] = trajectory_detail_queryset()
+        else:
+            base = Trajectory.objects.all()
+        involved = Involvement.objects.filter(
+            trajectory=OuterRef("pk"), organisation_id=organisation_id, active=True
+        )
+        return base.filter(
+            pk__in=Trajectory.objects.filter(Exists(involved)).values("pk"), uuid=trajectory_uuid
+        )
+
+    return CompiledQuery(f"visible trajectory (detail={detail})", build)
+
+
+_VISIBLE_BY_UUID = {detail: _visible_by_uuid(detail) for detail in (False, True)}
+
+
+def _visible_one(
+    user: User, trajectory_uuid: UUID | str, queryset: QuerySet[Trajectory] | None, detail: bool
+) -> Trajectory | None:
+    if not sees_trajectories(user):
+        return None
+    try:
+        wanted = trajectory_uuid if isinstance(trajectory_uuid, UUID) else UUID(trajectory_uuid)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if queryset is None:
+        rows = _VISIBLE_BY_UUID[detail](user.organisation_id, wanted)
+        return rows[0] if rows else None
+    try:
+        return queryset.filter(pk__in=visible_trajectories(user).values("pk")).get(uuid=wanted)
+    except Trajectory.DoesNotExist:
+        return None
+
+
 def access_trajectory(
     user: User,
     trajectory_uuid: UUID | str,
@@ -93,6 +143,7 @@ def access_trajectory(
     action: Action | None = None,
     categories: Sequence[Category] = FILE_CATEGORIES,
     queryset: QuerySet[Trajectory] | None = None,
+    detail: bool = False,
     log_read: bool = True,
     export: str = "",
 ) -> Trajectory:
@@ -102,16 +153,14 @@ def access_trajectory(
     change something: the change itself is logged by the service that makes it, and a page that
     shows the trajectory while asking for the change is logged as a read (`log_read`).
     With `export` (the document that leaves the system, e.g. a PDF) the access is logged as an
-    export instead of a read.
+    export instead of a read. With `detail` the trajectory comes with its person and the
+    organisations it names (`trajectory_detail_queryset`); `queryset` reads it from another
+    queryset instead (the rule is the same, the query's SQL is built on each call).
     """
-    base = queryset if queryset is not None else Trajectory.objects.all()
-    try:
-        trajectory = base.filter(pk__in=visible_trajectories(user).values("pk")).get(
-            uuid=trajectory_uuid
-        )
-    except (Trajectory.DoesNotExist, ValueError) as exc:
+    trajectory = _visible_one(user, trajectory_uuid, queryset, detail)
+    if trajectory is None:
         _log_refusal(user, trajectory_uuid, audit.Result.NOT_VISIBLE, purpose, channel, categories)
-        raise NotVisible from exc
+        raise NotVisible
     if action is not None and not may(user, action):
         _log_refusal(user, trajectory_uuid, audit.Result.DENIED, purpose, channel, categories)
         raise NotAllowed

@@ -16,13 +16,21 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from nieuwestart.accounts.models import User
+from nieuwestart.core.compiled import CompiledQuery
+
+# Read on every request: its SQL is kept per process (core.compiled).
+_SESSION_USER = CompiledQuery(
+    "signed-in user",
+    lambda user_id: User.objects.select_related("organisation").filter(pk=user_id),
+)
 
 
 def user_for_session(backend: ModelBackend, user_id: Any) -> User | None:
     """The signed-in user of a session, with their organisation in the same query: every page
     reads it (the access check, the header). Inactive accounts lose their session, as in
     Django's own backend."""
-    user = User.objects.select_related("organisation").filter(pk=user_id).first()
+    rows = _SESSION_USER(user_id)
+    user = rows[0] if rows else None
     return user if user is not None and backend.user_can_authenticate(user) else None
 
 

@@ -14,8 +14,10 @@ the new values in on later calls:
 
 The rules, checked where they can be:
 - Everything in the query that can change between calls is an argument of the builder: a
-  scalar (int, str, UUID) or a list of them. The shape is the database alias plus the length
-  of each list argument (`IN (%s, %s)` depends on it).
+  scalar (int, str, UUID) or a list of them. The shape is the type of each scalar argument
+  and the length of each list argument (`IN (%s, %s)` depends on it).
+- Every argument must appear as a parameter of the SQL: one that changes the SQL text instead
+  (a slice, a choice between orderings) makes the query run plainly.
 - The first call of a shape builds the queryset twice, with the real arguments and with made-up
   ones of the same types, and compiles both. Only when both give the same SQL and every
   parameter is either exactly one argument or a constant (a bool, int, str, float or None,
@@ -42,7 +44,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -125,7 +126,7 @@ class CompiledQuery[T]:
     def __call__(self, *args: Any) -> list[T]:
         if not settings.COMPILED_QUERIES:
             return list(self.build(*args))
-        key = tuple(len(a) if isinstance(a, (list, tuple)) else None for a in args)
+        key = tuple(len(a) if isinstance(a, (list, tuple)) else type(a) for a in args)
         shape = self._shapes.get(key)
         if shape is None:
             return self._first(key, args)
@@ -140,7 +141,7 @@ class CompiledQuery[T]:
         shape: _Shape | object = _PLAIN
         try:
             shape = self._shape(queryset, args)
-        except (TypeError, EmptyResultSet, FullResultSet) as exc:
+        except Exception as exc:  # the plain query below raises what is real
             log.debug("compiled query %s: shape %s runs plain (%s)", self.name, key, exc)
         with self._lock:
             if len(self._shapes) < MAX_SHAPES:
@@ -180,6 +181,8 @@ class CompiledQuery[T]:
                 constants.append(value)
             else:
                 return _PLAIN
+        if set(slots) - {None} != set(range(len(real))):
+            return _PLAIN  # an argument that changes the SQL itself (a slice, a choice)
         return _Shape(
             sql=sql,
             slots=tuple(slots),

@@ -26,7 +26,6 @@ from nieuwestart.handover.models import ConditionState
 from nieuwestart.handover.services import NotCaseLead, handover_check_record, trajectory_close
 from nieuwestart.screening.domains import SCHEMA
 from nieuwestart.trajectories.models import JudicialTitle, Phase, Trajectory
-from nieuwestart.trajectories.selectors import trajectory_detail_queryset
 from nieuwestart.trajectories.services import Conflict, ServiceError, trajectory_release
 
 PURPOSE = "overdracht"
@@ -43,7 +42,7 @@ def _access(
         channel=Channel.WEB,
         action=action,
         categories=CATEGORIES,
-        queryset=trajectory_detail_queryset(),
+        detail=True,
     )
 
 

@@ -47,7 +47,6 @@ from nieuwestart.infosheet.services import (
 )
 from nieuwestart.infosheet.views import render_dutch, sheet_context
 from nieuwestart.trajectories.models import Trajectory
-from nieuwestart.trajectories.selectors import trajectory_detail_queryset
 
 PDF = "application/pdf"
 
@@ -320,7 +319,7 @@ def _read(request: Request, traject_id: str, *, export: str) -> Trajectory:
         purpose=PURPOSE,
         channel=Channel.API,
         categories=SHEET_CATEGORIES,
-        queryset=trajectory_detail_queryset(),
+        detail=True,
         export=export if as_pdf else "",
     )
     return trajectory

@@ -33,7 +33,6 @@ from nieuwestart.infosheet.services import (
     infosheet_send,
 )
 from nieuwestart.trajectories.models import Trajectory
-from nieuwestart.trajectories.selectors import trajectory_detail_queryset
 
 MY_PLAN_PURPOSE = "mijn plan"
 MY_PLAN_CATEGORIES: tuple[Category, ...] = (
@@ -74,7 +73,7 @@ def _read(
         purpose=purpose,
         channel=Channel.WEB,
         categories=categories,
-        queryset=trajectory_detail_queryset(),
+        detail=True,
         export=export,
     )
     return trajectory

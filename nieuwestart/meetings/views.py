@@ -44,7 +44,6 @@ from nieuwestart.meetings.services import (
 from nieuwestart.plans.selectors import plan_summary, plan_view
 from nieuwestart.plans.services import involved_organisations
 from nieuwestart.trajectories.models import Trajectory
-from nieuwestart.trajectories.selectors import trajectory_detail_queryset
 from nieuwestart.trajectories.services import ServiceError
 
 READ_CATEGORIES = (Category.IDENTITY, Category.CONTACTS, Category.PLAN)
@@ -61,7 +60,7 @@ def _access(
         channel=Channel.WEB,
         action=action,
         categories=READ_CATEGORIES,
-        queryset=trajectory_detail_queryset(),
+        detail=True,
         export=export,
     )
 

@@ -11,11 +11,13 @@ Rules:
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from nieuwestart.access.trajectories import trajectory_visible
+from nieuwestart.access.trajectories import sees_trajectories, trajectory_visible
 from nieuwestart.accounts.models import User
+from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.notify.models import Notification
+from nieuwestart.trajectories.models import Involvement
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
@@ -31,8 +33,41 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     )
 
 
+def _unread(involved: bool) -> CompiledQuery[int]:
+    """The count of unread notifications the user may see, per recipient (no row: none);
+    `involved`: the user may see trajectories of the organisation (trajectory_visible)."""
+
+    def build(recipient_id: int, organisation_id: int) -> QuerySet[Notification]:
+        visible = Q(trajectory__isnull=True)
+        if involved:
+            visible |= Q(
+                Exists(
+                    Involvement.objects.filter(
+                        trajectory=OuterRef("trajectory_id"),
+                        organisation_id=organisation_id,
+                        active=True,
+                    )
+                )
+            )
+        return (
+            Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True)
+            .filter(visible)
+            .order_by()
+            .values("recipient_id")
+            .annotate(n=Count("pk"))
+            .values_list("n", flat=True)
+        )
+
+    return CompiledQuery(f"unread notifications (involved={involved})", build)
+
+
+# On every page (the header): the SQL is kept per process (core.compiled).
+_UNREAD = {involved: _unread(involved) for involved in (False, True)}
+
+
 def unread_count(user: User) -> int:
     """Unread notifications the user may see: the number in the header. One query."""
     if not user.is_authenticated:
         return 0
-    return notifications_for(user).filter(read_at__isnull=True).count()
+    counted = _UNREAD[sees_trajectories(user)](user.pk, user.organisation_id or 0)
+    return counted[0] if counted else 0

@@ -55,7 +55,6 @@ from nieuwestart.plans.services import (
     plan_update,
 )
 from nieuwestart.trajectories.models import Assignment, Trajectory
-from nieuwestart.trajectories.selectors import trajectory_detail_queryset
 from nieuwestart.trajectories.services import ServiceError
 
 PURPOSE = "D&R-plan"
@@ -70,7 +69,7 @@ def _access(user: User, traject_id: UUID, action: Action | None = None) -> Traje
         channel=Channel.WEB,
         action=action,
         categories=READ_CATEGORIES,
-        queryset=trajectory_detail_queryset(),
+        detail=True,
     )
 
 

@@ -40,7 +40,6 @@ from nieuwestart.referrals.services import (
     sees_care_content,
 )
 from nieuwestart.trajectories.models import Trajectory
-from nieuwestart.trajectories.selectors import trajectory_detail_queryset
 from nieuwestart.trajectories.services import ServiceError
 
 
@@ -53,7 +52,7 @@ def _access(user: User, traject_id: UUID) -> Trajectory:
         channel=Channel.WEB,
         action=Action.REFERRAL_EDIT,
         categories=(Category.IDENTITY, Category.CONDITIONS),
-        queryset=trajectory_detail_queryset(),
+        detail=True,
         log_read=False,
     )
 

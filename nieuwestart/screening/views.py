@@ -33,7 +33,6 @@ from nieuwestart.screening.services import (
 )
 from nieuwestart.screening.short_stay import stay_length
 from nieuwestart.trajectories.models import Trajectory
-from nieuwestart.trajectories.selectors import trajectory_detail_queryset
 
 
 def read_categories(user: User) -> list[Category]:
@@ -53,7 +52,7 @@ def _trajectory(request: HttpRequest, traject_id: UUID, *, edit: bool) -> Trajec
         channel=Channel.WEB,
         action=Action.SCREENING_EDIT if edit else None,
         categories=read_categories(user),
-        queryset=trajectory_detail_queryset(),
+        detail=True,
     )
 
 

@@ -299,7 +299,7 @@ class TrajectView(APIView):
             traject_id,
             purpose=PURPOSE_API,
             channel=Channel.API,
-            queryset=selectors.trajectory_detail_queryset(),
+            detail=True,
         )
         response = Response(trajectory_representation(trajectory))
         response["ETag"] = _etag(trajectory)

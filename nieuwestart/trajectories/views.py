@@ -137,7 +137,7 @@ def detail(request: HttpRequest, traject_id: UUID) -> HttpResponse:
         purpose=PURPOSE,
         channel=Channel.WEB,
         categories=DETAIL_CATEGORIES,
-        queryset=selectors.trajectory_detail_queryset(),
+        detail=True,
     )
     # The page's blocks read the same rows (screening, plan, sheets, meetings, people): read
     # them once and hand each block what it needs; the deadlines are computed once too.
@@ -216,7 +216,7 @@ def change_return_municipality(request: HttpRequest, traject_id: UUID) -> HttpRe
         purpose="terugkeergemeente wijzigen",
         channel=Channel.WEB,
         action=Action.CHANGE_RETURN_MUNICIPALITY,
-        queryset=selectors.trajectory_detail_queryset(),
+        detail=True,
     )
     conflict = False
     if request.method == "POST":
@@ -268,7 +268,7 @@ def change_phase(request: HttpRequest, traject_id: UUID) -> HttpResponse:
         purpose="fase wijzigen",
         channel=Channel.WEB,
         action=Action.CHANGE_PHASE,
-        queryset=selectors.trajectory_detail_queryset(),
+        detail=True,
     )
     form = PhaseForm(
         request.POST or None,
@@ -336,7 +336,7 @@ def assign(request: HttpRequest, traject_id: UUID) -> HttpResponse:
         purpose="betrokkenen toewijzen",
         channel=Channel.WEB,
         action=needed,
-        queryset=selectors.trajectory_detail_queryset(),
+        detail=True,
     )
     posted_role = request.POST.get("rol", "") if request.method == "POST" else ""
     forms_by_role: dict[str, dict[str, Any]] = {}
