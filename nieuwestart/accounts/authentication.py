@@ -12,7 +12,9 @@ throttles of nieuwestart.accounts.ratelimits, which run after authentication and
 
 from __future__ import annotations
 
-from django.db.models import Subquery
+import datetime as dt
+
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,6 +31,7 @@ from nieuwestart.accounts.ratelimits import (
     rate_limit_hit,
     seconds_to_next_window,
 )
+from nieuwestart.core.compiled import CompiledQuery
 
 
 def _throttled(wait: int) -> TooManyRequests:
@@ -43,6 +46,25 @@ def _throttled(wait: int) -> TooManyRequests:
         )
         % {"seconds": wait},
     )
+
+
+def _token(key_hash: str) -> QuerySet[ApiToken]:
+    return (
+        ApiToken.objects.select_related("user", "user__organisation")
+        .filter(key_hash=key_hash, revoked_at__isnull=True)
+        .order_by("pk")[:1]
+    )
+
+
+def _token_with_failures(key_hash: str, who: str, window: dt.datetime) -> QuerySet[ApiToken]:
+    """The token, and the failed token sign-ins counted for the client address this window."""
+    failures = RateCounter.objects.filter(key=who, window_start=window).values("hits")[:1]
+    return _token(key_hash).annotate(recent_failures=Subquery(failures))
+
+
+# Every API request: the SQL is kept per process (core.compiled).
+_TOKEN = CompiledQuery("API token", _token)
+_TOKEN_WITH_FAILURES = CompiledQuery("API token and failures", _token_with_failures)
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -64,15 +86,13 @@ class TokenAuthentication(authentication.BaseAuthentication):
             self._count_failure(who)
             raise exceptions.AuthenticationFailed(_("De token bevat ongeldige tekens.")) from exc
         limit = API_TOKEN_FAILURE.allowed
-        tokens = ApiToken.objects.select_related("user", "user__organisation").filter(
-            key_hash=hash_token(key), revoked_at__isnull=True
-        )
         if limit > 0:
-            failures = RateCounter.objects.filter(
-                key=counter_key(API_TOKEN_FAILURE, who), window_start=current_window()
-            ).values("hits")[:1]
-            tokens = tokens.annotate(recent_failures=Subquery(failures))
-        token = tokens.first()
+            found = _TOKEN_WITH_FAILURES(
+                hash_token(key), counter_key(API_TOKEN_FAILURE, who), current_window()
+            )
+        else:
+            found = _TOKEN(hash_token(key))
+        token = found[0] if found else None
         if token is None or not token.user.is_active:
             self._count_failure(who)
             raise exceptions.AuthenticationFailed(_("Deze token is onbekend of ingetrokken."))

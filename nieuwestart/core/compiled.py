@@ -14,7 +14,7 @@ the new values in on later calls:
 
 The rules, checked where they can be:
 - Everything in the query that can change between calls is an argument of the builder: a
-  scalar (int, str, UUID) or a list of them. The shape is the type of each scalar argument
+  scalar (int, str, UUID, date, datetime) or a list of them. The shape is the type of each scalar argument
   and the length of each list argument (`IN (%s, %s)` depends on it).
 - Every argument must appear as a parameter of the SQL: one that changes the SQL text instead
   (a slice, a choice between orderings) makes the query run plainly.
@@ -36,6 +36,7 @@ given the calling thread's own connection.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import logging
 import threading
 import uuid
@@ -88,6 +89,10 @@ def _probe(value: Any, n: int) -> Any:
         return f"\x1fprobe-{n}-{uuid.uuid4().hex}"
     if isinstance(value, uuid.UUID):
         return uuid.uuid4()
+    if isinstance(value, dt.datetime):
+        return dt.datetime(1901, 1, 1, tzinfo=value.tzinfo) + dt.timedelta(seconds=n)
+    if isinstance(value, dt.date):
+        return dt.date(1901, 1, 1) + dt.timedelta(days=n)
     raise TypeError(type(value).__name__)
 
 

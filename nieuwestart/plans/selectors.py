@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from nieuwestart.access.policy import Visibility
 from nieuwestart.accounts.models import User
+from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.organisations.models import Organisation
 from nieuwestart.plans.models import (
     Plan,
@@ -210,16 +211,36 @@ class VersionDetail:
 # --- Helpers ----------------------------------------------------------------------------------
 
 
+# The plan page's reads: their SQL is kept per process (core.compiled).
+_PLAN = CompiledQuery(
+    "plan of a trajectory",
+    lambda trajectory_id: Plan.objects.filter(trajectory_id=trajectory_id).select_related(
+        "probation_advice_by", "probation_advice_organisation"
+    ),
+)
+_TASKS = CompiledQuery(
+    "tasks of a plan",
+    lambda plan_id: PlanTask.objects.filter(plan_id=plan_id).select_related(
+        "organisation", "assignee"
+    ),
+)
+_VERSIONS = CompiledQuery(
+    "versions of a plan",
+    lambda plan_id: (
+        PlanVersion.objects.filter(plan_id=plan_id)
+        .select_related("established_by", "established_by_organisation")
+        .order_by("number")
+    ),
+)
+
+
 def _plan(trajectory: Trajectory) -> Plan | None:
-    return (
-        Plan.objects.filter(trajectory=trajectory)
-        .select_related("probation_advice_by", "probation_advice_organisation")
-        .first()
-    )
+    rows = _PLAN(trajectory.pk)
+    return rows[0] if rows else None
 
 
 def _tasks(plan: Plan) -> list[PlanTask]:
-    return _sorted_tasks(plan.tasks.select_related("organisation", "assignee"))
+    return _sorted_tasks(_TASKS(plan.pk))
 
 
 def _sorted_tasks(tasks: Iterable[PlanTask]) -> list[PlanTask]:
@@ -313,11 +334,7 @@ def _version_info(version: PlanVersion) -> VersionInfo:
 def _versions(plan: Plan | None) -> list[PlanVersion]:
     if plan is None:
         return []
-    return list(
-        plan.versions.select_related("established_by", "established_by_organisation").order_by(
-            "number"
-        )
-    )
+    return _VERSIONS(plan.pk)
 
 
 def _next_step(status: str, exists: bool, frequency: int | None, established: bool) -> str:

@@ -9,11 +9,13 @@ in `services.py`, which append `TrajectoryEvent` rows: history is never overwrit
 from __future__ import annotations
 
 import uuid
-from typing import cast
+from typing import Any, cast
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from nieuwestart.core.compiled import CompiledQuery
 
 
 class Person(models.Model):
@@ -112,10 +114,18 @@ class TrajectoryQuerySet(models.QuerySet["Trajectory"]):
                 attach_organisations(rows)
 
 
-def attach_organisations(trajectories: list[Trajectory]) -> None:
-    """Set the organisations the trajectories name from one query (see `TrajectoryQuerySet`)."""
+def _organisations_by_key(ids: list[int]) -> models.QuerySet[Any]:
     from nieuwestart.organisations.models import Organisation
 
+    return Organisation.objects.filter(pk__in=ids)
+
+
+# Read with every trajectory: the SQL is kept per process (core.compiled).
+_ORGANISATIONS: CompiledQuery[Any] = CompiledQuery("organisations by key", _organisations_by_key)
+
+
+def attach_organisations(trajectories: list[Trajectory]) -> None:
+    """Set the organisations the trajectories name from one query (see `TrajectoryQuerySet`)."""
     fields = [
         cast(models.ForeignKey, Trajectory._meta.get_field(name))
         for name in TrajectoryQuerySet.ORGANISATION_FIELDS
@@ -127,7 +137,7 @@ def attach_organisations(trajectories: list[Trajectory]) -> None:
         if not field.is_cached(trajectory)
         and (value := getattr(trajectory, field.attname)) is not None
     }
-    found = Organisation.objects.in_bulk(wanted) if wanted else {}
+    found = {o.pk: o for o in _ORGANISATIONS(sorted(wanted))} if wanted else {}
     for trajectory in trajectories:
         for field in fields:
             value = getattr(trajectory, field.attname)
