@@ -12,8 +12,6 @@ throttles of nieuwestart.accounts.ratelimits, which run after authentication and
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,7 +54,7 @@ def _token(key_hash: str) -> QuerySet[ApiToken]:
     )
 
 
-def _token_with_failures(key_hash: str, who: str, window: dt.datetime) -> QuerySet[ApiToken]:
+def _token_with_failures(key_hash: str, who: str, window: int) -> QuerySet[ApiToken]:
     """The token, and the failed token sign-ins counted for the client address this window."""
     failures = RateCounter.objects.filter(key=who, window_start=window).values("hits")[:1]
     return _token(key_hash).annotate(recent_failures=Subquery(failures))

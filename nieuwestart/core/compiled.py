@@ -62,6 +62,8 @@ class _Shape:
     # Per parameter: the index of the (flattened) argument it takes, or None for a constant.
     slots: tuple[int | None, ...]
     constants: tuple[Any, ...]
+    # Per parameter: the type the database layer wraps the argument in, if it does.
+    wrappers: tuple[type | None, ...]
     template: QuerySet[Any]
     compiler: Any  # a compiled SQLCompiler: its select, klass_info and columns are reused
 
@@ -166,24 +168,32 @@ class CompiledQuery[T]:
             return _PLAIN
         slots: list[int | None] = []
         constants: list[Any] = []
+        wrappers: list[type | None] = []
         for value, probe in zip(params, other_params, strict=True):
             matches = [
-                i for i, p in enumerate(probe_values) if type(p) is type(probe) and p == probe
+                i for i, p in enumerate(probe_values) if isinstance(probe, type(p)) and p == probe
             ]
             if matches:
-                if (
-                    len(matches) != 1
-                    or real[matches[0]] != value
-                    or type(real[matches[0]]) is not type(value)
+                if len(matches) != 1 or real[matches[0]] != value:
+                    return _PLAIN
+                # The database layer may wrap a value in a subclass (psycopg's Int8 for a
+                # big integer): the kept SQL gets the same wrapping.
+                wrapper = None if type(value) is type(real[matches[0]]) else type(value)
+                if wrapper is not None and not (
+                    isinstance(value, type(real[matches[0]]))
+                    and type(wrapper(real[matches[0]])) is wrapper
+                    and wrapper(probe_values[matches[0]]) == probe
                 ):
                     return _PLAIN
                 slots.append(matches[0])
                 constants.append(None)
+                wrappers.append(wrapper)
             elif (
                 isinstance(value, _CONSTANT_TYPES) and type(probe) is type(value) and probe == value
             ):
                 slots.append(None)
                 constants.append(value)
+                wrappers.append(None)
             else:
                 return _PLAIN
         if set(slots) - {None} != set(range(len(real))):
@@ -192,14 +202,19 @@ class CompiledQuery[T]:
             sql=sql,
             slots=tuple(slots),
             constants=tuple(constants),
+            wrappers=tuple(wrappers),
             template=queryset._chain(),
             compiler=compiler,
         )
 
     def _run(self, shape: _Shape, values: list[Any]) -> list[T]:
         params = tuple(
-            constant if slot is None else values[slot]
-            for slot, constant in zip(shape.slots, shape.constants, strict=True)
+            constant
+            if slot is None
+            else (values[slot] if wrapper is None else wrapper(values[slot]))
+            for slot, constant, wrapper in zip(
+                shape.slots, shape.constants, shape.wrappers, strict=True
+            )
         )
         sql = shape.sql
         queryset = shape.template._chain()
