@@ -61,7 +61,7 @@ def sees_trajectories(user: User) -> bool:
 
 def _involved(user: User, trajectory: OuterRef) -> Exists | None:
     """The one visibility rule, on the trajectory that `trajectory` refers to; None: nothing."""
-    if not sees_trajectories(user):
+    if not sees_trajectories(user) or user.organisation_id is None:
         return None
     return Exists(
         Involvement.objects.filter(
@@ -98,9 +98,10 @@ def _visible_by_uuid(detail: bool) -> CompiledQuery[Trajectory]:
 
     def build(organisation_id: int, trajectory_uuid: UUID) -> QuerySet[Trajectory]:
         if detail:
-            from nieuwestart.trajectories.selectors import trajectory_detail_queryset
-
-            base: QuerySet[Trajectory] = trajectory_detail_queryset()
+            # trajectories.selectors.trajectory_detail_queryset (a higher layer than this one)
+            base: QuerySet[Trajectory] = Trajectory.objects.select_related(
+                "person"
+            ).with_organisations()
         else:
             base = Trajectory.objects.all()
         involved = Involvement.objects.filter(
@@ -119,7 +120,7 @@ _VISIBLE_BY_UUID = {detail: _visible_by_uuid(detail) for detail in (False, True)
 def _visible_one(
     user: User, trajectory_uuid: UUID | str, queryset: QuerySet[Trajectory] | None, detail: bool
 ) -> Trajectory | None:
-    if not sees_trajectories(user):
+    if not sees_trajectories(user) or user.organisation_id is None:
         return None
     try:
         wanted = trajectory_uuid if isinstance(trajectory_uuid, UUID) else UUID(trajectory_uuid)

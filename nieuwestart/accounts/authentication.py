@@ -61,8 +61,10 @@ def _token_with_failures(key_hash: str, who: str, window: int) -> QuerySet[ApiTo
 
 
 # Every API request: the SQL is kept per process (core.compiled).
-_TOKEN = CompiledQuery("API token", _token)
-_TOKEN_WITH_FAILURES = CompiledQuery("API token and failures", _token_with_failures)
+_TOKEN: CompiledQuery[ApiToken] = CompiledQuery("API token", _token)
+_TOKEN_WITH_FAILURES: CompiledQuery[ApiToken] = CompiledQuery(
+    "API token and failures", _token_with_failures
+)
 
 
 class TokenAuthentication(authentication.BaseAuthentication):

@@ -19,7 +19,7 @@ from nieuwestart.accounts.models import User
 from nieuwestart.core.compiled import CompiledQuery
 
 # Read on every request: its SQL is kept per process (core.compiled).
-_SESSION_USER = CompiledQuery(
+_SESSION_USER: CompiledQuery[User] = CompiledQuery(
     "signed-in user",
     lambda user_id: User.objects.select_related("organisation").filter(pk=user_id),
 )

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 log = logging.getLogger(__name__)
@@ -203,7 +203,7 @@ class CompiledQuery[T]:
             slots=tuple(slots),
             constants=tuple(constants),
             wrappers=tuple(wrappers),
-            template=queryset._chain(),
+            template=queryset._chain(),  # type: ignore[attr-defined]
             compiler=compiler,
         )
 
@@ -217,15 +217,17 @@ class CompiledQuery[T]:
             )
         )
         sql = shape.sql
-        queryset = shape.template._chain()
+        queryset = shape.template._chain()  # type: ignore[attr-defined]
 
         def get_compiler(
             using: str | None = None, connection: Any = None, elide_empty: bool = True
         ) -> Any:
             compiler = copy.copy(shape.compiler)
-            compiler.connection = connection if connection is not None else connections[using]
+            compiler.connection = (
+                connection if connection is not None else connections[using or DEFAULT_DB_ALIAS]
+            )
             compiler.as_sql = lambda *a, **k: (sql, params)
             return compiler
 
-        queryset.query.get_compiler = get_compiler  # type: ignore[method-assign]
+        queryset.query.get_compiler = get_compiler
         return list(queryset)

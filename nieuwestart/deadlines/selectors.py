@@ -238,7 +238,7 @@ _RECORD_QUERIES = {
     page: (_screenings(page), _assessments(page), _sheets(page), _plans(page), _versions(page))
     for page in (True, False)
 }
-_INVOLVEMENTS = CompiledQuery(
+_INVOLVEMENTS: CompiledQuery[Involvement] = CompiledQuery(
     "active involvements",
     lambda ids: (
         Involvement.objects.filter(trajectory_id__in=ids, active=True)
@@ -246,7 +246,7 @@ _INVOLVEMENTS = CompiledQuery(
         .order_by("started_at", "pk")
     ),
 )
-_ASSIGNMENTS = CompiledQuery(
+_ASSIGNMENTS: CompiledQuery[Assignment] = CompiledQuery(
     "active assignments",
     lambda ids: (
         Assignment.objects.filter(trajectory_id__in=ids, active=True)
@@ -254,7 +254,7 @@ _ASSIGNMENTS = CompiledQuery(
         .order_by("started_at", "pk")
     ),
 )
-_TASKS = CompiledQuery(
+_TASKS: CompiledQuery[PlanTask] = CompiledQuery(
     "plan tasks",
     lambda plan_ids: (
         PlanTask.objects.filter(plan_id__in=plan_ids)
@@ -262,7 +262,7 @@ _TASKS = CompiledQuery(
         .order_by("domain", "position", "pk")
     ),  # PlanTask's own order
 )
-_PROBATION_INVOLVED = CompiledQuery(
+_PROBATION_INVOLVED: CompiledQuery[int] = CompiledQuery(
     "trajectories with probation involved",
     lambda ids: Involvement.objects.filter(
         trajectory_id__in=ids, kind=InvolvementKind.PROBATION, active=True
@@ -342,7 +342,7 @@ def _meetings(ids: list[int], *, page: bool) -> QuerySet[Meeting]:
     return qs.annotate(participant_count=Coalesce(Subquery(count), 0)).order_by("-starts_at", "-pk")
 
 
-_MEETINGS = {
+_MEETINGS: dict[bool, CompiledQuery[Meeting]] = {
     page: CompiledQuery(f"meetings (page={page})", lambda ids, page=page: _meetings(ids, page=page))
     for page in (True, False)
 }

@@ -11,6 +11,8 @@ Rules:
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from nieuwestart.access.trajectories import sees_trajectories, trajectory_visible
@@ -37,7 +39,7 @@ def _unread(involved: bool) -> CompiledQuery[int]:
     """The count of unread notifications the user may see, per recipient (no row: none);
     `involved`: the user may see trajectories of the organisation (trajectory_visible)."""
 
-    def build(recipient_id: int, organisation_id: int) -> QuerySet[Notification]:
+    def build(recipient_id: int, organisation_id: int) -> QuerySet[Any, int]:
         visible = Q(trajectory__isnull=True)
         if involved:
             visible |= Q(

@@ -212,19 +212,19 @@ class VersionDetail:
 
 
 # The plan page's reads: their SQL is kept per process (core.compiled).
-_PLAN = CompiledQuery(
+_PLAN: CompiledQuery[Plan] = CompiledQuery(
     "plan of a trajectory",
     lambda trajectory_id: Plan.objects.filter(trajectory_id=trajectory_id).select_related(
         "probation_advice_by", "probation_advice_organisation"
     ),
 )
-_TASKS = CompiledQuery(
+_TASKS: CompiledQuery[PlanTask] = CompiledQuery(
     "tasks of a plan",
     lambda plan_id: PlanTask.objects.filter(plan_id=plan_id).select_related(
         "organisation", "assignee"
     ),
 )
-_VERSIONS = CompiledQuery(
+_VERSIONS: CompiledQuery[PlanVersion] = CompiledQuery(
     "versions of a plan",
     lambda plan_id: (
         PlanVersion.objects.filter(plan_id=plan_id)

@@ -92,3 +92,22 @@ def test_pages_carry_a_content_security_policy_without_unsafe_inline(client):
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_the_request_carries_the_signed_in_account_itself(client, settings, alice):
+    """The middleware resolves `request.user` once (ResolvedUserMiddleware): pages get Alice's
+    own account, with django-otp's second-factor state on it, and a visitor who is not signed
+    in is anonymous, without a proxy in front of either."""
+    from django.contrib.auth.models import AnonymousUser
+
+    settings.REQUIRE_SECOND_FACTOR = False
+    visitor = client.get(LOGIN).wsgi_request.user
+    assert type(visitor) is AnonymousUser
+    client.force_login(alice)
+    response = client.get("/")
+    user = response.wsgi_request.user
+    assert type(user) is User and user.pk == alice.pk
+    assert user.organisation == alice.organisation
+    assert user.is_verified() is False and user.otp_device is None
+    assert alice.display_name in response.content.decode()

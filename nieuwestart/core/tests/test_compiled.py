@@ -192,3 +192,38 @@ def test_threads_share_the_sql_but_each_reads_with_its_own_connection(
         thread.join()
     assert not failures, failures
     assert got == {n: {tuple(pks)} for n, pks in expected.items()}
+
+
+def test_a_value_the_database_layer_wraps_is_wrapped_the_same_way(compiles):
+    """psycopg gets a big integer as Int8 from Django (the rate counters' window): the kept SQL
+    passes each new value the same way, and finds the right row."""
+    from nieuwestart.accounts.models import RateCounter
+
+    for n, window in enumerate((1_795_461_840, 1_795_461_900, 1_795_461_960)):
+        RateCounter.objects.create(key=f"test:{n}", window_start=window, hits=n + 1)
+    query = CompiledQuery(
+        "hits",
+        lambda key, window: RateCounter.objects.filter(key=key, window_start=window).values_list(
+            "hits", flat=True
+        ),
+    )
+    assert query("test:0", 1_795_461_840) == [1]
+    compiles.clear()
+    assert query("test:2", 1_795_461_960) == [3]
+    assert query("test:1", 1_795_461_900) == [2]
+    assert query("test:1", 1_795_461_960) == []
+    if connection.vendor == "postgresql":
+        assert compiles == [], "kept on PostgreSQL, where the wrapping happens"
+
+
+def test_an_argument_that_changes_the_sql_itself_runs_plainly():
+    """A slice is written into the SQL, not passed as a parameter: such an argument is never
+    kept, so every call gets its own slice."""
+    query = CompiledQuery(
+        "first n", lambda n: Organisation.objects.filter(active=True).order_by("code")[:n]
+    )
+    for n in (2, 5, 1, 5):
+        assert [o.code for o in query(n)] == [
+            o.code for o in Organisation.objects.filter(active=True).order_by("code")[:n]
+        ]
+        assert len(query(n)) == n
