@@ -195,6 +195,8 @@ if SESSION_COOKIE_AGE < 120:
 # Renewed by accounts.middleware.IdleSessionMiddleware at most once a minute (a tenth of a short
 # idle time), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
+# Django's database sessions; the row is read with kept SQL (accounts.sessions).
+SESSION_ENGINE = "nieuwestart.accounts.sessions"
 SESSION_RENEW_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

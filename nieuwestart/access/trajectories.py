@@ -167,16 +167,26 @@ def access_trajectory(
         raise NotAllowed
     if not log_read:
         return trajectory
-    log_processing(
-        actor=user,
-        action=audit.Action.EXPORT if export else audit.Action.READ,
-        categories=[c.value for c in categories],
-        purpose=purpose,
-        channel=channel,
-        trajectory_uuid=trajectory.uuid,
-        person_id=trajectory.person_id,
-        detail=export,
-    )
+    if export:
+        log_processing(
+            actor=user,
+            action=audit.Action.EXPORT,
+            categories=[c.value for c in categories],
+            purpose=purpose,
+            channel=channel,
+            trajectory_uuid=trajectory.uuid,
+            person_id=trajectory.person_id,
+            detail=export,
+        )
+    else:
+        # The same row as log_processing's read, through the one-statement insert of the lists.
+        log_reads(
+            actor=user,
+            subjects=[(trajectory.uuid, trajectory.person_id)],
+            categories=[c.value for c in categories],
+            purpose=purpose,
+            channel=channel,
+        )
     return trajectory
 
 

@@ -108,6 +108,9 @@ def log_reads(
 ) -> int:
     """One row per trajectory shown in a list, written in one statement, in the list's order.
 
+    Also the single read of the access chokepoint (one subject): the same row as
+    `log_processing` with action read and result allowed, without compiling an insert.
+
     Every list page and list request writes up to 50 rows. On PostgreSQL they go in as one
     `INSERT ... SELECT` over two arrays (the subjects), the rest of the row given once: building
     50 model instances and compiling a 50-row insert cost several ms of Python per request

@@ -64,6 +64,7 @@ from nieuwestart.organisations.models import OrganisationKind
 from nieuwestart.plans.models import Plan, PlanTask, PlanVersion
 from nieuwestart.screening.models import DomainAssessment, Screening
 from nieuwestart.trajectories.models import Assignment, Involvement, InvolvementKind, Trajectory
+from nieuwestart.trajectories.selectors import ACTIVE_ASSIGNMENTS, ACTIVE_INVOLVEMENTS
 
 
 @dataclass(frozen=True)
@@ -238,22 +239,6 @@ _RECORD_QUERIES = {
     page: (_screenings(page), _assessments(page), _sheets(page), _plans(page), _versions(page))
     for page in (True, False)
 }
-_INVOLVEMENTS: CompiledQuery[Involvement] = CompiledQuery(
-    "active involvements",
-    lambda ids: (
-        Involvement.objects.filter(trajectory_id__in=ids, active=True)
-        .select_related("organisation")
-        .order_by("started_at", "pk")
-    ),
-)
-_ASSIGNMENTS: CompiledQuery[Assignment] = CompiledQuery(
-    "active assignments",
-    lambda ids: (
-        Assignment.objects.filter(trajectory_id__in=ids, active=True)
-        .select_related("user", "organisation")
-        .order_by("started_at", "pk")
-    ),
-)
 _TASKS: CompiledQuery[PlanTask] = CompiledQuery(
     "plan tasks",
     lambda plan_ids: (
@@ -297,11 +282,11 @@ def trajectory_records(
     if page:
         for record in records.values():
             record.involvements, record.assignments, record.tasks = [], [], []
-        for involvement in _INVOLVEMENTS(ids):
+        for involvement in ACTIVE_INVOLVEMENTS(ids):
             records[involvement.trajectory_id].involvements.append(involvement)  # type: ignore[union-attr]
             if involvement.kind == InvolvementKind.PROBATION:
                 records[involvement.trajectory_id].probation_involved = True
-        for assignment in _ASSIGNMENTS(ids):
+        for assignment in ACTIVE_ASSIGNMENTS(ids):
             records[assignment.trajectory_id].assignments.append(assignment)  # type: ignore[union-attr]
         if plans:
             for task in _TASKS(list(plans)):

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from nieuwestart.access.policy import Action
 from nieuwestart.access.trajectories import may, sees_care_content
 from nieuwestart.accounts.models import User
+from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.deadlines.models import DeadlineConfig
 from nieuwestart.deadlines.rules import DeadlineSettings
 from nieuwestart.deadlines.selectors import DeadlineView, TrajectoryRecord, deadlines_for
@@ -185,15 +186,27 @@ def release_near(
     return trajectory.expected_end_date - today <= dt.timedelta(weeks=weeks)
 
 
+# The trajectory page's checklist: the SQL is kept per process (core.compiled).
+_HANDOVER: CompiledQuery[Handover] = CompiledQuery(
+    "handover of a trajectory",
+    lambda trajectory_id: Handover.objects.filter(trajectory_id=trajectory_id),
+)
+_CHECKS: CompiledQuery[HandoverCheck] = CompiledQuery(
+    "handover checks",
+    lambda handover_id: HandoverCheck.objects.filter(handover_id=handover_id).select_related(
+        "recorded_by", "recorded_by_organisation"
+    ),
+)
+
+
 def latest_checks(trajectory: Trajectory) -> tuple[int, dict[str, HandoverCheck]]:
     """(checklist version, the latest check per condition)."""
-    handover = Handover.objects.filter(trajectory=trajectory).first()
-    if handover is None:
+    handovers = _HANDOVER(trajectory.pk)
+    if not handovers:
         return 0, {}
+    handover = handovers[0]
     latest: dict[str, HandoverCheck] = {}
-    for check in HandoverCheck.objects.filter(handover=handover).select_related(
-        "recorded_by", "recorded_by_organisation"
-    ):  # newest first (Meta.ordering)
+    for check in _CHECKS(handover.pk):  # newest first (Meta.ordering)
         latest.setdefault(check.condition, check)
     return handover.version, latest
 

@@ -32,6 +32,7 @@ from nieuwestart.accounts.models import User
 from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
 from nieuwestart.audit.services import log_processing
+from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.referrals import waiting
 from nieuwestart.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 from nieuwestart.referrals.services import PURPOSE, sees_care_content
@@ -152,13 +153,21 @@ def _sort_key(view: ReferralView) -> tuple[Any, ...]:
     return (1, 0, FAR_FUTURE, -view.referred_on.toordinal())
 
 
+# The trajectory page's block: the SQL is kept per process (core.compiled).
+_REFERRALS: CompiledQuery[Referral] = CompiledQuery(
+    "referrals of a trajectory",
+    lambda trajectory_id: Referral.objects.filter(trajectory_id=trajectory_id).select_related(
+        "organisation"
+    ),
+)
+
+
 def referrals_for(
     trajectory: Trajectory, user: User, today: dt.date | None = None
 ) -> list[ReferralView]:
     """All referrals of one trajectory, for this reader, most urgent first (one query)."""
     today = today or timezone.localdate()
-    rows = Referral.objects.filter(trajectory=trajectory).select_related("organisation")
-    views = [referral_view(r, trajectory, user, today) for r in rows]
+    views = [referral_view(r, trajectory, user, today) for r in _REFERRALS(trajectory.pk)]
     return sorted(views, key=_sort_key)
 
 

@@ -26,6 +26,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from nieuwestart.accounts.models import User
+from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.screening.domains import (
     SCHEMA,
     care_signal,
@@ -330,14 +331,21 @@ def status_board(
     return status_boards([trajectory.pk], user=user)[trajectory.pk]
 
 
+# A page of the work list: the SQL is kept per process (core.compiled).
+_BOARD_ROWS: CompiledQuery[tuple[int, str, str, str]] = CompiledQuery(
+    "status board rows",
+    lambda ids: DomainAssessment.objects.filter(screening__trajectory_id__in=ids).values_list(
+        "screening__trajectory_id", "domain", "status", "help_question"
+    ),
+)
+
+
 def status_boards(
     trajectory_ids: Iterable[int], *, user: User | None = None
 ) -> dict[int, list[StatusItem]]:
     """Status boards for many trajectories (a page of the work list) in one query."""
     ids = list(trajectory_ids)
-    rows = DomainAssessment.objects.filter(screening__trajectory_id__in=ids).values_list(
-        "screening__trajectory_id", "domain", "status", "help_question"
-    )
+    rows = _BOARD_ROWS(ids) if ids else []
     found: dict[int, dict[str, tuple[str, str]]] = {}
     for trajectory_id, domain, status, help_question in rows:
         found.setdefault(trajectory_id, {})[domain] = (status, help_question)

@@ -13,6 +13,7 @@ from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 
 from nieuwestart.access.trajectories import visible_trajectories
 from nieuwestart.accounts.models import Role, User
+from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.organisations.models import Organisation
 from nieuwestart.trajectories.models import (
     OPEN_PHASES,
@@ -81,6 +82,34 @@ class InvolvedOrganisation:
     contacts: list[Contact]
 
 
+# The active involvements and assignments of trajectories, in start order (the trajectory
+# page, the API, the records of deadlines.selectors): the SQL is kept per process.
+ACTIVE_INVOLVEMENTS: CompiledQuery[Involvement] = CompiledQuery(
+    "active involvements",
+    lambda ids: (
+        Involvement.objects.filter(trajectory_id__in=ids, active=True)
+        .select_related("organisation")
+        .order_by("started_at", "pk")
+    ),
+)
+ACTIVE_ASSIGNMENTS: CompiledQuery[Assignment] = CompiledQuery(
+    "active assignments",
+    lambda ids: (
+        Assignment.objects.filter(trajectory_id__in=ids, active=True)
+        .select_related("user", "organisation")
+        .order_by("started_at", "pk")
+    ),
+)
+_EVENTS: CompiledQuery[TrajectoryEvent] = CompiledQuery(
+    "trajectory events",
+    lambda trajectory_id: (
+        TrajectoryEvent.objects.filter(trajectory_id=trajectory_id)
+        .select_related("actor", "actor_organisation")
+        .order_by("-created_at", "-pk")[:50]
+    ),
+)
+
+
 def involved_organisations(
     trajectory: Trajectory,
     *,
@@ -93,17 +122,9 @@ def involved_organisations(
     (with `organisation`, and `user` for assignments, ordered by start), so they are not
     read again."""
     if involvements is None:
-        involvements = (
-            Involvement.objects.filter(trajectory=trajectory, active=True)
-            .select_related("organisation")
-            .order_by("started_at", "pk")
-        )
+        involvements = ACTIVE_INVOLVEMENTS([trajectory.pk])
     if assignments is None:
-        assignments = (
-            Assignment.objects.filter(trajectory=trajectory, active=True)
-            .select_related("user", "organisation")
-            .order_by("started_at", "pk")
-        )
+        assignments = ACTIVE_ASSIGNMENTS([trajectory.pk])
     by_org: dict[int, list[Contact]] = {}
     for assignment in assignments:
         user = assignment.user
@@ -141,8 +162,9 @@ def contacts(trajectory: Trajectory) -> list[Contact]:
     return [c for org in involved_organisations(trajectory) for c in org.contacts]
 
 
-def history(trajectory: Trajectory, limit: int = 50) -> QuerySet[TrajectoryEvent]:
-    return trajectory.events.select_related("actor", "actor_organisation")[:limit]
+def history(trajectory: Trajectory) -> list[TrajectoryEvent]:
+    """The trajectory's latest 50 events, newest first, with who made them."""
+    return _EVENTS(trajectory.pk)
 
 
 def active_assignment(trajectory: Trajectory, role: str) -> Assignment | None:

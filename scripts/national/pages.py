@@ -14,7 +14,9 @@ PI's management (its counts cached, as on every request after a selection's firs
 name pages to run only those; `--tables` also prints the tables read most. `--cpu` adds the
 CPU time per request of this process (the whole request in Python: middleware, view,
 template) and of the PostgreSQL server process serving it (read from /proc, so the database
-must run on this machine): unlike the time, CPU time hardly depends on what else runs. Times
+must run on this machine): unlike the time, CPU time hardly depends on what else runs.
+`--kept-sql` compares this process's CPU per request with the hot queries' SQL built on each
+request and kept (core.compiled), switching between the two request by request. Times
 depend on the machine; the query counts do not.
 """
 
@@ -56,6 +58,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--only", action="append", default=[], help="only functions whose path matches (regex)"
+    )
+    parser.add_argument(
+        "--kept-sql",
+        action="store_true",
+        help="CPU ms per request with the hot queries' SQL built each time and kept "
+        "(core.compiled), switched request by request; median of --runs each",
     )
     args = parser.parse_args()
     setup_django()
@@ -130,6 +138,20 @@ def main() -> None:
         response = client.get(path)
         if response.status_code != 200:
             sys.exit(f"{name}: {path} answered {response.status_code}")
+        if args.kept_sql:
+            cpu_by: dict[bool, list[float]] = {False: [], True: []}
+            for run in range(args.runs):
+                for kept in (True, False) if run % 2 else (False, True):
+                    settings.COMPILED_QUERIES = kept
+                    started = time.process_time()
+                    client.get(path)
+                    cpu_by[kept].append((time.process_time() - started) * 1000)
+            settings.COMPILED_QUERIES = True
+            print(
+                f"{name:36} CPU built each time {statistics.median(cpu_by[False]):6.1f} ms  "
+                f"kept {statistics.median(cpu_by[True]):6.1f} ms"
+            )
+            continue
         times = []
         profiler = cProfile.Profile() if args.profile else None
         cpu_started, db_started = time.process_time(), _database_cpu(connection)
