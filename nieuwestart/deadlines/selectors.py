@@ -63,8 +63,14 @@ from nieuwestart.meetings.models import (
 from nieuwestart.organisations.models import OrganisationKind
 from nieuwestart.plans.models import Plan, PlanTask, PlanVersion
 from nieuwestart.screening.models import DomainAssessment, Screening
-from nieuwestart.trajectories.models import Assignment, Involvement, InvolvementKind, Trajectory
-from nieuwestart.trajectories.selectors import ACTIVE_ASSIGNMENTS, ACTIVE_INVOLVEMENTS
+from nieuwestart.trajectories.models import (
+    ACTIVE_ASSIGNMENTS,
+    Assignment,
+    Involvement,
+    InvolvementKind,
+    Trajectory,
+)
+from nieuwestart.trajectories.selectors import ACTIVE_INVOLVEMENTS
 
 
 @dataclass(frozen=True)

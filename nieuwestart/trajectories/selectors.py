@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 
 from nieuwestart.access.trajectories import visible_trajectories
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.organisations.models import Organisation
 from nieuwestart.trajectories.models import (
+    ACTIVE_ASSIGNMENTS,
     OPEN_PHASES,
     Assignment,
     Involvement,
@@ -35,13 +36,7 @@ def worklist(
         .filter(phase__in=OPEN_PHASES)
         .select_related("person")
         .with_organisations()
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.filter(active=True).select_related("user"),
-                to_attr="active_assignments",
-            )
-        )
+        .with_active_assignments()
     )
     if phase:
         qs = qs.filter(phase=phase)
@@ -82,21 +77,14 @@ class InvolvedOrganisation:
     contacts: list[Contact]
 
 
-# The active involvements and assignments of trajectories, in start order (the trajectory
-# page, the API, the records of deadlines.selectors): the SQL is kept per process.
+# The active involvements of trajectories, in start order (the trajectory page, the API, the
+# records of deadlines.selectors): the SQL is kept per process. Their active assignments:
+# trajectories.models.ACTIVE_ASSIGNMENTS.
 ACTIVE_INVOLVEMENTS: CompiledQuery[Involvement] = CompiledQuery(
     "active involvements",
     lambda ids: (
         Involvement.objects.filter(trajectory_id__in=ids, active=True)
         .select_related("organisation")
-        .order_by("started_at", "pk")
-    ),
-)
-ACTIVE_ASSIGNMENTS: CompiledQuery[Assignment] = CompiledQuery(
-    "active assignments",
-    lambda ids: (
-        Assignment.objects.filter(trajectory_id__in=ids, active=True)
-        .select_related("user", "organisation")
         .order_by("started_at", "pk")
     ),
 )
