@@ -14,16 +14,20 @@ the new values in on later calls:
 
 The rules, checked where they can be:
 - Everything in the query that can change between calls is an argument of the builder: a
-  scalar (int, str, UUID, date, datetime) or a list of them. The shape is the type of each scalar argument
-  and the length of each list argument (`IN (%s, %s)` depends on it).
+  scalar (int, str, UUID, date, datetime) or a list of them. The shape is the type of each
+  scalar argument and the length (and first item's type) of each list argument
+  (`IN (%s, %s)` depends on it).
 - Every argument must appear as a parameter of the SQL: one that changes the SQL text instead
   (a slice, a choice between orderings) makes the query run plainly.
 - The first call of a shape builds the queryset twice, with the real arguments and with made-up
   ones of the same types, and compiles both. Only when both give the same SQL and every
   parameter is either exactly one argument or a constant (a bool, int, str, float or None,
-  or a subclass such as a choices member, that is the same in both) is the SQL kept. Anything else (a date or time in the builder
-  itself, a value the database layer transforms, an empty list, a shape that differs) runs as
-  a plain queryset every time: slower, never wrong.
+  or a subclass such as a choices member, that is the same in both) is the SQL kept.
+  Anything else (a date or time in the builder itself, a value the database layer
+  transforms, an empty list, a shape that differs) runs as a plain queryset every time.
+- Not caught by that check, so a rule for the builder: it must not branch on an argument's
+  value or compute a constant from one (`if role == ...`, `flag=(kind == X)`), since the
+  made-up value and the first real one may take the same branch. Only filter on arguments.
 - A call returns a list (model instances, or values for `values()` / `values_list()`), the
   same rows in the same order as `list(builder(*args))`.
 - `NIEUWESTART_COMPILED_QUERIES=0` switches the whole mechanism off (every call is a plain
@@ -52,7 +56,7 @@ log = logging.getLogger(__name__)
 
 
 # Per CompiledQuery at most this many shapes (list lengths): a work list page has at most 50.
-MAX_SHAPES = 128
+MAX_SHAPES = 256
 _CONSTANT_TYPES = (bool, int, str, float, type(None))
 
 
@@ -88,7 +92,10 @@ def _probe(value: Any, n: int) -> Any:
     if isinstance(value, int):
         return -(10**15) - n
     if isinstance(value, str):
-        return f"\x1fprobe-{n}-{uuid.uuid4().hex}"
+        # Upper and lower case, LIKE's wildcards and escape, spaces: a value the database
+        # layer or the builder transforms (escaped for LIKE, lowercased, stripped) no longer
+        # equals the made-up one, so the query runs plainly.
+        return f" \x1fProbe %_\\ {n}-{uuid.uuid4().hex} "
     if isinstance(value, uuid.UUID):
         return uuid.uuid4()
     if isinstance(value, dt.datetime):
@@ -133,9 +140,14 @@ class CompiledQuery[T]:
     def __call__(self, *args: Any) -> list[T]:
         if not settings.COMPILED_QUERIES:
             return list(self.build(*args))
-        key = tuple(len(a) if isinstance(a, (list, tuple)) else type(a) for a in args)
+        key = tuple(
+            (len(a), type(a[0]) if a else None) if isinstance(a, (list, tuple)) else type(a)
+            for a in args
+        )
         shape = self._shapes.get(key)
         if shape is None:
+            if len(self._shapes) >= MAX_SHAPES:
+                return list(self.build(*args))  # full: new shapes run plainly
             return self._first(key, args)
         if shape is _PLAIN:
             return list(self.build(*args))
@@ -159,11 +171,13 @@ class CompiledQuery[T]:
         real = _flatten(args)
         probes = _probe_args(args)
         probe_values = _flatten(probes)
-        compiler, sql, params = _compile(queryset)
+        _, sql, params = _compile(queryset)
         other = self.build(*probes)
         if other.db != queryset.db:
             return _PLAIN
-        _, other_sql, other_params = _compile(other)
+        # The compiler and the template kept are those of the made-up values: nothing of a
+        # real call (a session key, a token's hash) stays in memory with the shape.
+        compiler, other_sql, other_params = _compile(other)
         if other_sql != sql or len(other_params) != len(params):
             return _PLAIN
         slots: list[int | None] = []
@@ -203,7 +217,7 @@ class CompiledQuery[T]:
             slots=tuple(slots),
             constants=tuple(constants),
             wrappers=tuple(wrappers),
-            template=queryset._chain(),  # type: ignore[attr-defined]
+            template=other._chain(),  # type: ignore[attr-defined]
             compiler=compiler,
         )
 

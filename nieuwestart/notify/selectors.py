@@ -35,41 +35,45 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     )
 
 
-def _unread(involved: bool) -> CompiledQuery[int]:
-    """The count of unread notifications the user may see, per recipient (no row: none);
-    `involved`: the user may see trajectories of the organisation (trajectory_visible)."""
-
-    def build(recipient_id: int, organisation_id: int) -> QuerySet[Any, int]:
-        visible = Q(trajectory__isnull=True)
-        if involved:
-            visible |= Q(
-                Exists(
-                    Involvement.objects.filter(
-                        trajectory=OuterRef("trajectory_id"),
-                        organisation_id=organisation_id,
-                        active=True,
-                    )
+def _unread_query(recipient_id: int, organisation_id: int | None) -> QuerySet[Any, int]:
+    """The count of unread notifications the recipient may see, as one row (no row: none).
+    With `organisation_id` also those about trajectories that organisation is actively
+    involved in (the rule of `trajectory_visible`); without, only those about no trajectory."""
+    visible = Q(trajectory__isnull=True)
+    if organisation_id is not None:
+        visible |= Q(
+            Exists(
+                Involvement.objects.filter(
+                    trajectory=OuterRef("trajectory_id"),
+                    organisation_id=organisation_id,
+                    active=True,
                 )
             )
-        return (
-            Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True)
-            .filter(visible)
-            .order_by()
-            .values("recipient_id")
-            .annotate(n=Count("pk"))
-            .values_list("n", flat=True)
         )
-
-    return CompiledQuery(f"unread notifications (involved={involved})", build)
+    return (
+        Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True)
+        .filter(visible)
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
 
 
 # On every page (the header): the SQL is kept per process (core.compiled).
-_UNREAD = {involved: _unread(involved) for involved in (False, True)}
+_UNREAD: CompiledQuery[int] = CompiledQuery("unread notifications", _unread_query)
+_UNREAD_NO_TRAJECTORIES: CompiledQuery[int] = CompiledQuery(
+    "unread notifications about no trajectory",
+    lambda recipient_id: _unread_query(recipient_id, None),
+)
 
 
 def unread_count(user: User) -> int:
     """Unread notifications the user may see: the number in the header. One query."""
     if not user.is_authenticated:
         return 0
-    counted = _UNREAD[sees_trajectories(user)](user.pk, user.organisation_id or 0)
+    if sees_trajectories(user) and user.organisation_id is not None:
+        counted = _UNREAD(user.pk, user.organisation_id)
+    else:
+        counted = _UNREAD_NO_TRAJECTORIES(user.pk)
     return counted[0] if counted else 0

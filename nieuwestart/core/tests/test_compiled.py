@@ -227,3 +227,32 @@ def test_an_argument_that_changes_the_sql_itself_runs_plainly():
             o.code for o in Organisation.objects.filter(active=True).order_by("code")[:n]
         ]
         assert len(query(n)) == n
+
+
+def test_a_value_escaped_for_like_is_never_kept_unescaped():
+    """On SQLite `iexact` is a LIKE, and Django escapes `_` and `%` in the value: a kept SQL
+    would send the next value unescaped, so that `_` matched any letter. Such a query runs
+    plainly; on PostgreSQL (no LIKE, nothing escaped) it is kept. Either way `A_melo` does not
+    find Almelo."""
+    query = CompiledQuery("name is", lambda text: Organisation.objects.filter(name__iexact=text))
+    almelo = Organisation.objects.filter(name__icontains="almelo").first()
+    assert almelo is not None
+    assert [o.pk for o in query(almelo.name)] == [almelo.pk]
+    assert query(almelo.name.replace("l", "_", 1)) == []
+    assert [o.pk for o in query(almelo.name.upper())] == [almelo.pk]
+
+
+def test_nothing_of_a_real_call_stays_in_memory_with_the_kept_sql():
+    """What is kept is built from made-up values: a session key or a token's hash passed once
+    is not in the kept query (an error page that shows local variables cannot reveal it)."""
+    from django.contrib.sessions.models import Session
+
+    query = CompiledQuery("session", lambda key: Session.objects.filter(session_key=key))
+    secret = "geheim0sessiesleutel0van0alice"
+    assert query(secret) == []
+    kept = [shape for shape in query._shapes.values() if hasattr(shape, "template")]
+    assert kept, "a plain filter on a string is kept"
+    for shape in kept:
+        assert secret not in str(shape.template.query)
+        assert secret not in str(shape.compiler.query)
+    assert query("another key") == []
