@@ -62,6 +62,7 @@ from nieuwestart.meetings.models import (
 )
 from nieuwestart.organisations.models import OrganisationKind
 from nieuwestart.plans.models import Plan, PlanTask, PlanVersion
+from nieuwestart.plans.selectors import PLAN_TASKS
 from nieuwestart.screening.models import DomainAssessment, Screening
 from nieuwestart.trajectories.models import (
     ACTIVE_ASSIGNMENTS,
@@ -245,14 +246,6 @@ _RECORD_QUERIES = {
     page: (_screenings(page), _assessments(page), _sheets(page), _plans(page), _versions(page))
     for page in (True, False)
 }
-_TASKS: CompiledQuery[PlanTask] = CompiledQuery(
-    "plan tasks",
-    lambda plan_ids: (
-        PlanTask.objects.filter(plan_id__in=plan_ids)
-        .select_related("organisation", "assignee")
-        .order_by("domain", "position", "pk")
-    ),  # PlanTask's own order
-)
 _PROBATION_INVOLVED: CompiledQuery[int] = CompiledQuery(
     "trajectories with probation involved",
     lambda ids: Involvement.objects.filter(
@@ -282,8 +275,9 @@ def trajectory_records(
     for plan in plans_query(ids):
         records[plan.trajectory_id].plan = plan
         plans[plan.pk] = plan.trajectory_id
+    plan_ids = list(plans)
     if plans:
-        for version in versions(list(plans)):
+        for version in versions(plan_ids):
             records[plans[version.plan_id]].versions.append(version)
     if page:
         for record in records.values():
@@ -295,7 +289,7 @@ def trajectory_records(
         for assignment in ACTIVE_ASSIGNMENTS(ids):
             records[assignment.trajectory_id].assignments.append(assignment)  # type: ignore[union-attr]
         if plans:
-            for task in _TASKS(list(plans)):
+            for task in PLAN_TASKS(plan_ids):
                 records[plans[task.plan_id]].tasks.append(task)  # type: ignore[union-attr]
     else:
         for trajectory_id in _PROBATION_INVOLVED(ids):

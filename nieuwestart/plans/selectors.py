@@ -218,10 +218,14 @@ _PLAN: CompiledQuery[Plan] = CompiledQuery(
         "probation_advice_by", "probation_advice_organisation"
     ),
 )
-_TASKS: CompiledQuery[PlanTask] = CompiledQuery(
-    "tasks of a plan",
-    lambda plan_id: PlanTask.objects.filter(plan_id=plan_id).select_related(
-        "organisation", "assignee"
+# The tasks of plans with their organisation and assignee, in PlanTask's own order (the plan
+# page, the trajectory page's records in deadlines.selectors).
+PLAN_TASKS: CompiledQuery[PlanTask] = CompiledQuery(
+    "tasks of plans",
+    lambda plan_ids: (
+        PlanTask.objects.filter(plan_id__in=plan_ids)
+        .select_related("organisation", "assignee")
+        .order_by("domain", "position", "pk")
     ),
 )
 _VERSIONS: CompiledQuery[PlanVersion] = CompiledQuery(
@@ -240,7 +244,7 @@ def _plan(trajectory: Trajectory) -> Plan | None:
 
 
 def _tasks(plan: Plan) -> list[PlanTask]:
-    return _sorted_tasks(_TASKS(plan.pk))
+    return _sorted_tasks(PLAN_TASKS([plan.pk]))
 
 
 def _sorted_tasks(tasks: Iterable[PlanTask]) -> list[PlanTask]:
