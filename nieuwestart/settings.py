@@ -147,6 +147,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif env_bool("NIEUWESTART_DB_PREPARED", True):
+    # Parameters bound by PostgreSQL, not pasted into the SQL by psycopg, so a statement that
+    # runs often is prepared once per connection (after 5 runs) and PostgreSQL stops parsing
+    # and planning it on every request: about a tenth less CPU per request under load
+    # (decision 0018). Switch it off behind a connection pooler in transaction mode that does
+    # not keep prepared statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -539,11 +539,15 @@ def run_load(
         worker.start()
     deadline = started + warmup + duration
     cpu_start = None
+    driver_start = None
     while time.time() < deadline and any(w.is_alive() for w in workers):
-        if cpu_start is None and meter is not None and time.time() >= started + warmup:
-            cpu_start = meter.seconds()
+        if driver_start is None and time.time() >= started + warmup:
+            driver_start = time.process_time()
+            if meter is not None:
+                cpu_start = meter.seconds()
         time.sleep(0.1)
     cpu = meter.seconds() - cpu_start if (meter is not None and cpu_start is not None) else None
+    driver_cpu = time.process_time() - driver_start if driver_start is not None else None
     stop.set()
     for worker in workers:
         worker.join(timeout=60)
@@ -561,6 +565,9 @@ def run_load(
         report["server_cpu_seconds"] = round(cpu, 1)
         report["cpu_ms_per_request"] = round(cpu * 1000 / report["requests"], 1)
         report["capacity_rps_2_cpus"] = round(2000 / (cpu * 1000 / report["requests"]), 1)
+    if driver_cpu is not None and report["requests"]:
+        # What this driver itself takes from the same machine's CPUs.
+        report["driver_cpu_ms_per_request"] = round(driver_cpu * 1000 / report["requests"], 1)
     return report
 
 
@@ -615,6 +622,11 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| *server + database CPU per request* | | | {report['cpu_ms_per_request']} ms | "
             f"| | | capacity on 2 free CPUs | {report['capacity_rps_2_cpus']} req/s |"
+        )
+    if "driver_cpu_ms_per_request" in report:
+        lines.append(
+            f"| *load driver CPU per request* | | | {report['driver_cpu_ms_per_request']} ms "
+            "| | | | | |"
         )
     lines.append(
         f"| **all** | {report['requests']} | **{report['rps']}** | | | | "
