@@ -744,24 +744,42 @@ class CaseloadRow:
     above_norm: int  # casemanagers with more active trajectories than the norm
 
 
-def caseload(filters: Filters) -> list[CaseloadRow]:
-    """Active trajectories (in detention) per casemanager against the PI's norm, per PI.
+# The caseload is counted live from the assignments (no nightly facts), for the whole
+# country a join of some 12,000 trajectories: 8 to 10 ms of PostgreSQL per dashboard request.
+# The counts per PI are kept this long, per PI filter: the table is at most a minute behind an
+# assignment. Only numbers are kept; names, norms and suppression are applied after reading.
+CASELOAD_CACHE_SECONDS = 60
 
-    Only the PI filter applies: a casemanager's caseload is all their trajectories.
-    """
+
+def _caseload_counts(prison: str) -> dict[int, list[int]]:
+    """Per PI (organisation id): the number of trajectories in detention of each of its
+    casemanagers who has any."""
+    key = "indicators:caseload:" + hashlib.sha256(prison.encode()).hexdigest()
+    cached: dict[int, list[int]] | None = cache.get(key)
+    if cached is not None:
+        return cached
     assignments = Assignment.objects.filter(
         active=True, role=Role.CASEMANAGER, trajectory__phase__in=DETENTION_PHASES
     )
-    if filters.prison:
-        assignments = assignments.filter(organisation__code=filters.prison)
-    per_user = (
-        assignments.values("organisation_id", "user_id")
-        .annotate(n=Count("trajectory_id", distinct=True))
-        .order_by()
-    )
+    if prison:
+        assignments = assignments.filter(organisation__code=prison)
+    # One active casemanager assignment per trajectory (a unique constraint), so a plain
+    # count is the number of trajectories.
+    per_user = assignments.values_list("organisation_id", "user_id").annotate(n=Count("pk"))
     loads: dict[int, list[int]] = defaultdict(list)
-    for row in per_user:
-        loads[row["organisation_id"]].append(row["n"])
+    for organisation_id, _user_id, n in per_user.order_by():
+        loads[organisation_id].append(n)
+    cache.set(key, dict(loads), CASELOAD_CACHE_SECONDS)
+    return dict(loads)
+
+
+def caseload(filters: Filters) -> list[CaseloadRow]:
+    """Active trajectories (in detention) per casemanager against the PI's norm, per PI.
+
+    Only the PI filter applies: a casemanager's caseload is all their trajectories. At most
+    `CASELOAD_CACHE_SECONDS` old.
+    """
+    loads = _caseload_counts(filters.prison or "")
     norms = dict(
         CaseloadNorm.objects.filter(prison_id__in=list(loads)).values_list("prison_id", "norm")
     )
