@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from nieuwestart.core.compiled import CompiledQuery
+from nieuwestart.core.forms import QuickUtrechtFormRenderer
 from nieuwestart.organisations.models import Organisation, OrganisationKind, SizeClass
 from nieuwestart.screening.short_stay import add_months
 
@@ -97,6 +98,9 @@ YES_NO = [("", _("Alle trajecten")), ("ja", _("ja")), ("nee", _("nee"))]
 
 
 class FilterForm(forms.Form):
+    # The fields' markup built in Python (core.forms): the same bytes as the templates.
+    default_renderer = QuickUtrechtFormRenderer()
+
     van = _month_field(_("Van (maand)"))
     tot = _month_field(_("Tot en met (maand)"))
     per = forms.ChoiceField(

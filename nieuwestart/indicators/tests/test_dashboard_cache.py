@@ -89,3 +89,28 @@ def test_new_facts_show_at_once_and_another_selection_has_its_own_cards(
     assert "Te weinig trajecten om een cijfer te tonen." in before
     assert "5 van 5 trajecten" in after
     assert "per kwartaal" in _cards(quarter.decode())
+
+
+def _silent(html: str) -> str:
+    return html[html.index('aria-labelledby="stil-kop"') :]
+
+
+def test_the_municipalities_that_never_reacted_follow_new_facts_at_once(
+    client: Any, analyst: Any
+) -> None:
+    unanswered = {"contact_done": dt.date(2026, 11, 3), "reaction_due": dt.date(2026, 11, 10)}
+    fact(arrival=dt.date(2026, 11, 2), municipality="GM0153", **unanswered)
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 12, 15, 10)), tick=False):
+        client.force_login(analyst)
+        before = _silent(client.get(PERIOD).content.decode())
+        fact(arrival=dt.date(2026, 11, 2), municipality="GM0363", **unanswered)
+        fact(
+            arrival=dt.date(2026, 11, 2),
+            municipality="GM0153",
+            reaction_done=dt.date(2026, 11, 6),
+            **unanswered,
+        )
+        after = _silent(client.get(PERIOD).content.decode())
+    assert ">Enschede</th>" in before and ">Amsterdam</th>" not in before
+    # Amsterdam never reacted; Enschede has now acknowledged one of its sheets.
+    assert ">Amsterdam</th>" in after and ">Enschede</th>" not in after
