@@ -16,9 +16,10 @@ link to this one), on a fresh demo database:
 
 then the same with the new code into /tmp/pages-new, and `diff -r /tmp/pages-old /tmp/pages-new`.
 
-Pages: `/`, `/werk/` and its organisation list (two pages) and escalations, for every active
-user of an organisation; and the trajectory page, screening form, plan page and
-`GET /api/v1/trajecten/{id}` of the first three open trajectories the user sees (by BSN).
+Pages: `/`, `/werk/` and its organisation list (two pages) and escalations, the notifications
+(all and unread) and the dashboard, for every active user of an organisation; and the
+trajectory page, screening form, plan page, `GET /api/v1/trajecten/{id}` and its screening of
+the first three open trajectories the user sees (by BSN).
 Those that do not answer 200 for a role are left out.
 """
 
@@ -49,12 +50,16 @@ PATHS = (
     "/werk/?lijst=organisatie",
     "/werk/?lijst=organisatie&pagina=2",
     "/werk/?lijst=escalaties",
+    "/berichten/",
+    "/berichten/?lijst=ongelezen",
+    "/indicatoren/",
 )
 CASE_PATHS = (
     "/trajecten/{id}",
     "/trajecten/{id}/screening",
     "/trajecten/{id}/plan",
     "/api/v1/trajecten/{id}",
+    "/api/v1/trajecten/{id}/screening",
 )
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)?")
 CLOCK = re.compile(r"(\d{4}),? \d{1,2}:\d\d")
