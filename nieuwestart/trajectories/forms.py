@@ -8,12 +8,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nieuwestart.accounts.models import User
+from nieuwestart.core.forms import QuickUtrechtFormRenderer
 from nieuwestart.organisations.models import Organisation, OrganisationKind
 from nieuwestart.trajectories.models import Phase
 from nieuwestart.trajectories.phases import phase_screen_targets
 
 
 class WorklistFilterForm(forms.Form):
+    # On every work list or notifications page: the fields built in Python (core.forms).
+    default_renderer = QuickUtrechtFormRenderer()
+
     zoek = forms.CharField(label=_("Zoek op naam"), required=False, max_length=100)
     fase = forms.ChoiceField(
         label=_("Fase"), required=False, choices=[("", _("Alle open fasen")), *Phase.choices[:-1]]
