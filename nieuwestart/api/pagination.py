@@ -12,8 +12,12 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from nieuwestart.core.paging import CountingPaginator
+
 
 class Pagination(PageNumberPagination):
+    # The page and the count in one query (core.paging).
+    django_paginator_class = CountingPaginator
     page_query_param = "pagina"
     page_size_query_param = "paginaGrootte"
     max_page_size = 200

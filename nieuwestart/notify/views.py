@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from nieuwestart.access.policy import CASE_ROLES, Category
 from nieuwestart.access.trajectories import record_list_read
 from nieuwestart.accounts.models import User
 from nieuwestart.audit.models import Channel
+from nieuwestart.core.paging import counted_page
 from nieuwestart.notify import selectors, services
 from nieuwestart.notify.context_processors import unread_for_request
 from nieuwestart.notify.forms import PreferenceForm
@@ -61,7 +61,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     items = selectors.notifications_for(user)
     if only_unread:
         items = items.filter(read_at__isnull=True)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = counted_page(items, request.GET.get("pagina"), PAGE_SIZE)
     rows = list(page.object_list)
     log_shown(user, rows, Channel.WEB)
     preference = NotificationPreference.objects.filter(user=user).first()

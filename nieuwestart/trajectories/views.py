@@ -10,7 +10,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from nieuwestart.access.trajectories import (
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
+from nieuwestart.core.paging import counted_page
 from nieuwestart.deadlines import selectors as deadline_selectors
 from nieuwestart.handover import selectors as handover_selectors
 from nieuwestart.infosheet import selectors as infosheet_selectors
@@ -88,7 +88,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         query=(filters.get("zoek") or "") if request.method == "POST" else "",
         mine=bool(filters.get("mijn")),
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = counted_page(qs, request.GET.get("pagina"), PAGE_SIZE)
     rows = list(page.object_list)
     record_list_read(
         user,
@@ -97,13 +97,14 @@ def worklist(request: HttpRequest) -> HttpResponse:
         channel=Channel.WEB,
         categories=(*LIST_CATEGORIES, Category.CONDITIONS),
     )
-    boards = screening_selectors.status_boards([t.pk for t in rows], user=user)
+    ids = [t.pk for t in rows]
+    boards = screening_selectors.status_boards(ids, user=user)
+    names = selectors.assignee_names(ids)
     for trajectory in rows:
-        trajectory.status_board = boards[trajectory.pk]  # type: ignore[attr-defined]
-        by_role = {a.role: a for a in trajectory.active_assignments}  # type: ignore[attr-defined]
-        trajectory.casemanager = by_role.get(Role.CASEMANAGER)  # type: ignore[attr-defined]
-        trajectory.coordinator = by_role.get(Role.AFTERCARE_COORDINATOR)  # type: ignore[attr-defined]
-        trajectory.probation_officer = by_role.get(Role.PROBATION_OFFICER)  # type: ignore[attr-defined]
+        trajectory.status_board = boards[trajectory.pk]
+        by_role = names[trajectory.pk]
+        trajectory.casemanager_name = by_role.get(Role.CASEMANAGER)
+        trajectory.coordinator_name = by_role.get(Role.AFTERCARE_COORDINATOR)
     return render(
         request,
         "trajectories/worklist.html",

@@ -60,6 +60,11 @@ def main() -> None:
         "--only", action="append", default=[], help="only functions whose path matches (regex)"
     )
     parser.add_argument(
+        "--render",
+        action="store_true",
+        help="with --cpu: also the CPU ms per request spent rendering templates",
+    )
+    parser.add_argument(
         "--kept-sql",
         action="store_true",
         help="CPU ms per request with the hot queries' SQL built each time and kept "
@@ -79,6 +84,7 @@ def main() -> None:
     from nieuwestart.infosheet.models import InfoSheet
     from nieuwestart.trajectories.models import Assignment, Phase, Trajectory
 
+    rendering = _count_render_cpu() if args.render else None
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
     settings.REQUIRE_SECOND_FACTOR = False
     # A measurement, not a user: the page and API quotas would refuse the later runs.
@@ -155,6 +161,7 @@ def main() -> None:
         times = []
         profiler = cProfile.Profile() if args.profile else None
         cpu_started, db_started = time.process_time(), _database_cpu(connection)
+        render_started = rendering[0] if rendering else 0.0
         for _ in range(args.runs):
             started = time.perf_counter()
             if profiler:
@@ -165,12 +172,14 @@ def main() -> None:
             times.append((time.perf_counter() - started) * 1000)
         cpu = (time.process_time() - cpu_started) * 1000 / args.runs
         db = (_database_cpu(connection) - db_started) * 1000 / args.runs
+        render = (rendering[0] - render_started) * 1000 / args.runs if rendering else 0.0
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
         print(
             f"{name:36} median {statistics.median(times):6.1f} ms  "
             f"{len(queries.captured_queries):3d} queries"
             + (f"  CPU {cpu:5.1f} ms + PostgreSQL {db:5.1f} ms" if args.cpu else "")
+            + (f"  (rendering {render:5.1f} ms)" if rendering else "")
         )
         if args.tables:
             sql = " ".join(q["sql"] for q in queries.captured_queries)
@@ -180,6 +189,29 @@ def main() -> None:
                 print(f"    {query['time']:>6}s {query['sql'][:160]}")
         if profiler:
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(*args.only, args.profile)
+
+
+def _count_render_cpu() -> list[float]:
+    """Wrap the Django template backend's render so the CPU seconds spent in it (outermost
+    calls only, so includes are not counted twice) add up in the returned one-item list."""
+    from django.template.backends.django import Template
+
+    total = [0.0]
+    depth = [0]
+    original = Template.render
+
+    def render(self: Any, *args: Any, **kwargs: Any) -> Any:
+        depth[0] += 1
+        started = time.process_time()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                total[0] += time.process_time() - started
+
+    Template.render = render  # type: ignore[method-assign]
+    return total
 
 
 def _database_cpu(connection: Any) -> float:

@@ -57,15 +57,16 @@ def _birth_date(day: dt.date | None) -> str:
     return "" if day is None else f"{day.day:02d}-{day.month:02d}-{day.year:04d}"
 
 
-def _assignee(assignment: Any) -> str | None:
-    """The display name of an assignment's user, escaped; None when nobody is assigned."""
-    return None if assignment is None else _e(assignment.user.display_name)
+def _assignee(name: str | None) -> str | None:
+    """An assigned user's display name, escaped; None when nobody is assigned."""
+    return None if name is None else _e(name)
 
 
 @register.simple_tag
 def worklist_rows(rows: Iterable[Any]) -> SafeString:
     """The table rows of the work list, for trajectories prepared by `trajectories.views.
-    worklist` (person, organisations, status board and the three assignments set)."""
+    worklist` (person, organisations, status board, and the casemanager's and aftercare
+    coordinator's names or None)."""
     casemanager_label = _e(gettext("Casemanager:"))
     coordinator_label = _e(gettext("Nazorg gemeente:"))
     nobody = _e(gettext("niemand"))
@@ -85,8 +86,8 @@ def worklist_rows(rows: Iterable[Any]) -> SafeString:
 
     parts = []
     for t in rows:
-        casemanager = _assignee(t.casemanager)
-        coordinator = _assignee(t.coordinator)
+        casemanager = _assignee(t.casemanager_name)
+        coordinator = _assignee(t.coordinator_name)
         if t.end_date:
             release = (
                 f'{released_since} <span class="ns-nowrap">{day_month_year(t.end_date)}</span>'

@@ -8,7 +8,7 @@ import pytest
 
 from nieuwestart.trajectories import selectors
 from nieuwestart.trajectories.notifications import validate_notification
-from nieuwestart.trajectories.services import notification_receive
+from nieuwestart.trajectories.services import notification_receive, trajectory_assign
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -45,3 +45,50 @@ def test_soonest_release_first_unknown_dates_and_released_people_last(alice, jus
     order = [t.pk for t in selectors.worklist(alice)]
 
     assert order == [soon.pk, later.pk, unknown.pk, released.pk]
+
+
+def _worklist_row(html: str, name: str) -> str:
+    start = html.index(name)
+    return html[start : html.index("</tr>", start)]
+
+
+@pytest.mark.django_db
+def test_the_row_names_who_is_assigned_now(web, trajectory, alice, carol, make_user):
+    row = _worklist_row(web(alice).get("/").content.decode(), "Vries, Jan")
+    assert "Alice Test" in row
+    assert "Carol Test" in row
+
+    # Alice hands the case to a colleague whose account has no names: the username shows.
+    colleague = make_user("cm.zonder.naam", "PI-ALMELO", "casemanager", first_name="", last_name="")
+    trajectory_assign(actor=alice, trajectory=trajectory, role="casemanager", user=colleague)
+
+    row = _worklist_row(web(alice).get("/").content.decode(), "Vries, Jan")
+    assert "cm.zonder.naam" in row
+    assert "Alice Test" not in row
+    assert "Carol Test" in row
+
+
+@pytest.mark.django_db
+def test_pages_of_the_work_list_count_every_open_trajectory(
+    web, alice, justid, payload, monkeypatch
+):
+    from nieuwestart.trajectories import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for bsn, name, expected in (
+        ("999990007", "Eerste", "2027-01-01"),
+        ("999990019", "Tweede", "2027-02-01"),
+        ("999990020", "Derde", "2027-03-01"),
+    ):
+        _start(justid, payload, bsn, expected, name)
+    client = web(alice)
+
+    first = client.get("/").content.decode()
+    last = client.get("/?pagina=2").content.decode()
+    past_the_end = client.get("/?pagina=9").content.decode()
+
+    assert "3 open trajecten" in first and "3 open trajecten" in last
+    assert "Eerste" in first and "Tweede" in first and "Derde" not in first
+    assert "Pagina 2 van 2" in last and "Derde" in last and "Eerste" not in last
+    # A page number past the end (an old link) shows the last page, as before.
+    assert "Pagina 2 van 2" in past_the_end and "Derde" in past_the_end

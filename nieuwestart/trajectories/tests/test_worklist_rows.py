@@ -56,6 +56,10 @@ def _row(index: int, phase: str = Phase.DETENTION, **overrides: object) -> Simpl
         "coordinator": _assignment("Bram Bakker"),
     }
     values.update(overrides)
+    # The reference loop reads the assignments; `worklist_rows` the names the view sets.
+    for role in ("casemanager", "coordinator"):
+        assignment = values[role]
+        values[f"{role}_name"] = None if assignment is None else assignment.user.display_name  # type: ignore[attr-defined]
     return SimpleNamespace(**values)
 
 
