@@ -27,8 +27,9 @@ _TOTAL = "paging_total"
 
 
 class CountingPaginator(Paginator):
-    def _counted(self, number: Any) -> Page[Any] | None:
-        """The page with the count from the same query; None when that does not apply."""
+    def _counted(self, number: Any, *, otherwise_first: bool) -> Page[Any] | None:
+        """The page with the count from the same query; None when that does not apply.
+        `otherwise_first`: a number that is not a whole number means page 1 (`get_page`)."""
         queryset = self.object_list
         if (
             "count" in self.__dict__
@@ -39,10 +40,12 @@ class CountingPaginator(Paginator):
             return None
         try:
             if isinstance(number, float) and not number.is_integer():
-                return None
+                raise ValueError(number)
             wanted = int(number)
         except (TypeError, ValueError):
-            return None
+            if not otherwise_first:
+                return None
+            wanted = 1
         if wanted < 1:
             return None
         start = (wanted - 1) * self.per_page
@@ -56,11 +59,11 @@ class CountingPaginator(Paginator):
         return self._get_page(rows, wanted, self)  # type: ignore[attr-defined]  # Django's hook
 
     def page(self, number: Any) -> Page[Any]:
-        counted = self._counted(number)
+        counted = self._counted(number, otherwise_first=False)
         return counted if counted is not None else super().page(number)
 
     def get_page(self, number: Any) -> Page[Any]:
-        counted = self._counted(number)
+        counted = self._counted(number, otherwise_first=True)
         return counted if counted is not None else super().get_page(number)
 
 

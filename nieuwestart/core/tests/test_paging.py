@@ -45,17 +45,23 @@ def test_an_empty_list_has_one_empty_page(number):
 
 
 @pytest.mark.django_db
-def test_a_page_that_exists_costs_one_query(reference_data, django_assert_num_queries):
+@pytest.mark.parametrize(
+    ("number", "first_row"), [(None, 0), ("", 0), ("abc", 0), (1, 0), ("2", 10), (3.0, 20)]
+)
+def test_a_page_that_exists_costs_one_query(
+    reference_data, django_assert_num_queries, number, first_row
+):
+    # The first page (no number in the address) is the one every work list opens on.
     qs = Organisation.objects.order_by("code")
     total = qs.count()
 
     with django_assert_num_queries(1):
-        page = counted_page(qs, 2, 10)
+        page = counted_page(qs, number, 10)
         rows = list(page.object_list)
         count = page.paginator.count
 
     assert count == total
-    assert [o.pk for o in rows] == [o.pk for o in qs[10:20]]
+    assert [o.pk for o in rows] == [o.pk for o in qs[first_row : first_row + 10]]
 
 
 @pytest.mark.django_db
