@@ -130,7 +130,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "nieuwestart.core.forms.UtrechtFormRenderer"
+FORM_RENDERER = "nieuwestart.core.forms.QuickUtrechtFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

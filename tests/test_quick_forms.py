@@ -1,15 +1,23 @@
-"""The filter and preference forms on the busiest pages (work list, notifications, dashboard)
-build their fields in Python (`core.forms.QuickUtrechtFormRenderer`): the same bytes as the
-templates, also with errors and in English, so nothing a user sees or a screen reader reads
-changes with the speed-up."""
+"""Every form builds its fields and its error summary in Python (`core.forms.
+QuickUtrechtFormRenderer`, the project's FORM_RENDERER): the same bytes as the templates, also
+with errors and in English, so nothing a user sees or a screen reader reads changes with the
+speed-up. The filter and preference forms of the busiest pages (work list, notifications,
+dashboard) are checked with real input; every other form that needs no arguments empty and
+sent empty."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django import forms
+from django.forms.renderers import get_default_renderer
 from django.utils import translation
 
+import nieuwestart
 from nieuwestart.core.forms import QuickUtrechtFormRenderer, UtrechtFormRenderer
 from nieuwestart.indicators.forms import FilterForm
 from nieuwestart.notify.forms import PreferenceForm
@@ -58,3 +66,40 @@ def test_the_fields_are_the_bytes_the_templates_built(
     # Errors show at their field, marked for assistive technology.
     assert ("utrecht-form-field--invalid" in quick) is invalid
     assert ('aria-invalid="true"' in quick) is invalid
+
+
+def _project_forms() -> list[type[forms.BaseForm]]:
+    """Every form class defined in an app's forms.py."""
+    found = []
+    for path in sorted(Path(nieuwestart.__file__).parent.glob("*/forms.py")):
+        module = importlib.import_module(f"nieuwestart.{path.parent.name}.forms")
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                found.append(cls)
+    return found
+
+
+@pytest.mark.usefixtures("reference_data")
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_form_that_needs_no_arguments_is_the_same_bytes_as_the_templates(
+    language: str,
+) -> None:
+    """The quick renderer is the project's FORM_RENDERER: every form a page shows with `{{ form
+    }}` goes through it. Each form that can be made without arguments (the others have their
+    own tests: screening, plans) is compared empty and sent empty (the required fields' errors
+    and the error summary)."""
+    assert isinstance(get_default_renderer(), QuickUtrechtFormRenderer)
+    compared = []
+    for form_class in _project_forms():
+        for data in (None, {}):
+            with translation.override(language):
+                try:
+                    quick = _render(form_class, data, QuickUtrechtFormRenderer())
+                except TypeError:
+                    break  # it needs arguments
+                templates = _render(form_class, data, UtrechtFormRenderer())
+            assert quick == templates, (form_class, data)
+            compared.append((form_class.__name__, "ns-error-summary" in quick))
+    # About 16 forms today, 12 of which show the error summary when sent empty.
+    assert len({name for name, _ in compared}) >= 15, compared
+    assert sum(with_summary for _, with_summary in compared) >= 10, compared

@@ -239,7 +239,47 @@ def _field_group(context: dict[str, Any]) -> str:
     )
 
 
+def _form(context: dict[str, Any]) -> str:
+    """templates/forms/utrecht_form.html in Python: the error summary, then every field."""
+    form = context["form"]
+    fields: list[tuple[BoundField, Any]] = context["fields"]
+    parts = []
+    if form.errors:
+        parts.append(
+            '<div class="utrecht-alert utrecht-alert--error ns-error-summary" role="alert" '
+            'tabindex="-1" data-ns-error-summary>\n'
+            f'  <div class="utrecht-alert__icon">{_error_icon()}</div>\n'
+            '  <div class="utrecht-alert__content">\n'
+            '    <div class="utrecht-alert__message">\n'
+            '      <h2 class="utrecht-heading-3 ns-error-summary__title">'
+            f"{_esc(gettext('Er is iets niet goed ingevuld'))}</h2>\n      "
+        )
+        parts.extend(
+            f'<p class="utrecht-paragraph">{_esc(error)}</p>' for error in context["errors"]
+        )
+        parts.append("\n      ")
+        if len(form.errors) > 1 or "__all__" not in form.errors:
+            parts.append('<ul class="utrecht-unordered-list ns-error-summary__list">')
+            for field, field_errors in fields:
+                label = "" if field.label is None else str(field.label)
+                colon = "" if label[-1:] in "?:" else ":"
+                parts.extend(
+                    '\n        <li class="utrecht-unordered-list__item"><a class="utrecht-link" '
+                    f'href="#{_esc(field.id_for_label)}">{_esc(label)}{colon} {_esc(error)}</a></li>'
+                    for error in field_errors
+                )
+            parts.append("\n      </ul>")
+        parts.append("\n    </div>\n  </div>\n</div>")
+    parts.append('\n<div class="ns-form-fields">\n')
+    parts.extend(f"{field.as_field_group()}\n" for field, _errors in fields)
+    parts.extend(str(field) for field in context["hidden_fields"])
+    parts.append("\n</div>")
+    # Django's renderer strips what the template writes around it.
+    return "".join(parts).strip()
+
+
 _QUICK: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    "forms/utrecht_form.html": _form,
     "forms/utrecht_field.html": _field_group,
     "django/forms/widgets/radio.html": _multiple_input,
     "django/forms/widgets/select.html": _select,
@@ -258,10 +298,12 @@ class QuickUtrechtFormRenderer(UtrechtFormRenderer):
     in Python instead of through templates.
 
     For a form with hundreds of inputs and options (the screening: about 260), Django's field
-    and widget templates cost as much CPU as the rest of the request together. Templates it
-    does not know (other widgets, the whole-form template) still render through the templates.
-    A change to forms/utrecht_field.html or components/field_errors.html must be made here too:
-    nieuwestart/screening/tests/test_form_rendering.py fails until both give the same bytes.
+    and widget templates cost as much CPU as the rest of the request together. The whole form
+    (`{{ form }}`, forms/utrecht_form.html with its error summary) is written here too.
+    Templates it does not know (other widgets) still render through the templates. It is the
+    project's FORM_RENDERER. A change to forms/utrecht_form.html, forms/utrecht_field.html or
+    components/field_errors.html must be made here too: tests/test_quick_forms.py and the
+    screening's and plan's test_form_rendering.py fail until both give the same bytes.
     """
 
     def render(
