@@ -72,10 +72,22 @@ def _involved(user: User, trajectory: OuterRef) -> Exists | None:
 
 def visible_trajectories(user: User) -> TrajectoryQuerySet:
     """Trajectories the user may see: their organisation is actively involved, in a case role."""
-    involved = _involved(user, OuterRef("pk"))
-    if involved is None:
+    if not sees_trajectories(user) or user.organisation_id is None:
         return Trajectory.objects.none()
-    return Trajectory.objects.filter(involved)
+    return visible_to_organisation(user.organisation_id)
+
+
+def visible_to_organisation(organisation_id: int) -> TrajectoryQuerySet:
+    """The trajectories the organisation is actively involved in: `visible_trajectories` for a
+    builder of kept SQL (core.compiled), which takes the organisation as its argument. Only
+    after `sees_trajectories(user)` for a user of that organisation."""
+    return Trajectory.objects.filter(
+        Exists(
+            Involvement.objects.filter(
+                trajectory=OuterRef("pk"), organisation_id=organisation_id, active=True
+            )
+        )
+    )
 
 
 def trajectory_visible(user: User, field: str = "trajectory") -> Q:

@@ -140,10 +140,7 @@ class CompiledQuery[T]:
     def __call__(self, *args: Any) -> list[T]:
         if not settings.COMPILED_QUERIES:
             return list(self.build(*args))
-        key = tuple(
-            (len(a), type(a[0]) if a else None) if isinstance(a, (list, tuple)) else type(a)
-            for a in args
-        )
+        key = self._key(args)
         shape = self._shapes.get(key)
         if shape is None:
             if len(self._shapes) >= MAX_SHAPES:
@@ -154,17 +151,55 @@ class CompiledQuery[T]:
         assert isinstance(shape, _Shape)
         return self._run(shape, _flatten(args))
 
-    def _first(self, key: tuple[Any, ...], args: tuple[Any, ...]) -> list[T]:
-        """Build and compile the shape, keep it when it is safe to, and run the query."""
-        queryset = self.build(*args)
+    def page(self, limit: int, offset: int, *args: Any) -> list[T]:
+        """Rows `offset` up to `offset + limit` of the query, as `build(*args)[offset:offset +
+        limit]` reads them. The kept SQL is the same for every page: LIMIT and OFFSET are
+        parameters (a slice in the builder would write them into the SQL, so it runs plainly)."""
+        if limit < 1 or offset < 0:
+            raise ValueError("a page has a limit of at least 1 and an offset of at least 0")
+        if not settings.COMPILED_QUERIES:
+            return list(self.build(*args)[offset : offset + limit])
+        key = self._key(args)
+        shape = self._shapes.get(key)
+        if shape is None:
+            if len(self._shapes) >= MAX_SHAPES:
+                return list(self.build(*args)[offset : offset + limit])
+            queryset = self.build(*args)
+            if queryset.query.is_sliced:
+                raise ValueError(f"{self.name}: page() needs a builder without a slice")
+            shape = self._keep(key, queryset, args)
+            if shape is _PLAIN:
+                return list(queryset[offset : offset + limit])
+        if shape is _PLAIN:
+            return list(self.build(*args)[offset : offset + limit])
+        assert isinstance(shape, _Shape)
+        return self._run(shape, _flatten(args), page=(limit, offset))
+
+    @staticmethod
+    def _key(args: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            (len(a), type(a[0]) if a else None) if isinstance(a, (list, tuple)) else type(a)
+            for a in args
+        )
+
+    def _keep(
+        self, key: tuple[Any, ...], queryset: QuerySet[Any], args: tuple[Any, ...]
+    ) -> _Shape | object:
+        """Compile the shape and keep it (or that it runs plainly)."""
         shape: _Shape | object = _PLAIN
         try:
             shape = self._shape(queryset, args)
-        except Exception as exc:  # the plain query below raises what is real
+        except Exception as exc:  # the plain query raises what is real
             log.debug("compiled query %s: shape %s runs plain (%s)", self.name, key, exc)
         with self._lock:
             if len(self._shapes) < MAX_SHAPES:
                 self._shapes[key] = shape
+        return shape
+
+    def _first(self, key: tuple[Any, ...], args: tuple[Any, ...]) -> list[T]:
+        """Build and compile the shape, keep it when it is safe to, and run the query."""
+        queryset = self.build(*args)
+        self._keep(key, queryset, args)
         return list(queryset)
 
     def _shape(self, queryset: QuerySet[Any], args: tuple[Any, ...]) -> _Shape | object:
@@ -221,7 +256,9 @@ class CompiledQuery[T]:
             compiler=compiler,
         )
 
-    def _run(self, shape: _Shape, values: list[Any]) -> list[T]:
+    def _run(
+        self, shape: _Shape, values: list[Any], page: tuple[int, int] | None = None
+    ) -> list[T]:
         params = tuple(
             constant
             if slot is None
@@ -231,6 +268,9 @@ class CompiledQuery[T]:
             )
         )
         sql = shape.sql
+        if page is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += page
         queryset = shape.template._chain()  # type: ignore[attr-defined]
 
         def get_compiler(

@@ -23,7 +23,36 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.db.models.query import ModelIterable
 
-_TOTAL = "paging_total"
+# The annotation that carries the total on every row of a counted page.
+PAGING_TOTAL = "paging_total"
+
+
+def with_total(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The queryset with the number of all its rows on each row (`COUNT(*) OVER ()`)."""
+    return queryset.annotate(**{PAGING_TOTAL: Window(Count("pk"))})
+
+
+def page_number(number: Any, *, otherwise_first: bool) -> int | None:
+    """The page number as `Paginator` reads it: a whole number, also "2" or 2.0; else None, or
+    1 with `otherwise_first` (what `get_page` does)."""
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError(number)
+        return int(number)
+    except (TypeError, ValueError):
+        return 1 if otherwise_first else None
+
+
+def page_of_rows(rows: list[Any], number: int, per_page: int) -> Page[Any] | None:
+    """The page of rows read `with_total`, its paginator knowing the count. An empty first page
+    is an empty list (what `get_page` gives for it). None for an empty later page: the caller
+    counts, as `Paginator` does, to find the last page."""
+    if not rows and number != 1:
+        return None
+    paginator: Paginator[Any] = Paginator([], per_page)
+    # Paginator.count is a cached property: setting it is what reading it would keep.
+    paginator.count = getattr(rows[0], PAGING_TOTAL) if rows else 0
+    return Page(rows, number, paginator)
 
 
 class CountingPaginator(Paginator):
@@ -38,24 +67,15 @@ class CountingPaginator(Paginator):
             or self.orphans
         ):
             return None
-        try:
-            if isinstance(number, float) and not number.is_integer():
-                raise ValueError(number)
-            wanted = int(number)
-        except (TypeError, ValueError):
-            if not otherwise_first:
-                return None
-            wanted = 1
-        if wanted < 1:
+        wanted = page_number(number, otherwise_first=otherwise_first)
+        if wanted is None or wanted < 1:
             return None
         start = (wanted - 1) * self.per_page
-        rows = list(
-            queryset.annotate(**{_TOTAL: Window(Count("pk"))})[start : start + self.per_page]
-        )
-        if not rows:
-            return None
-        # Paginator.count is a cached property: setting it is what reading it would keep.
-        self.count = getattr(rows[0], _TOTAL)
+        rows = list(with_total(queryset)[start : start + self.per_page])
+        if not rows and not (wanted == 1 and self.allow_empty_first_page):
+            return None  # past the end: Paginator counts and finds the last page
+        # A cached property: see page_of_rows. An empty first page: an empty list.
+        self.count = getattr(rows[0], PAGING_TOTAL) if rows else 0
         return self._get_page(rows, wanted, self)  # type: ignore[attr-defined]  # Django's hook
 
     def page(self, number: Any) -> Page[Any]:

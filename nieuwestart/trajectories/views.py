@@ -27,7 +27,6 @@ from nieuwestart.access.trajectories import (
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
-from nieuwestart.core.paging import counted_page
 from nieuwestart.deadlines import selectors as deadline_selectors
 from nieuwestart.handover import selectors as handover_selectors
 from nieuwestart.infosheet import selectors as infosheet_selectors
@@ -82,13 +81,14 @@ def worklist(request: HttpRequest) -> HttpResponse:
     form = WorklistFilterForm(data)
     form.is_valid()
     filters = form.cleaned_data if form.is_bound else {}
-    qs = selectors.worklist(
+    page = selectors.worklist_page(
         user,
+        request.GET.get("pagina"),
+        PAGE_SIZE,
         phase=filters.get("fase") or "",
         query=(filters.get("zoek") or "") if request.method == "POST" else "",
         mine=bool(filters.get("mijn")),
     )
-    page = counted_page(qs, request.GET.get("pagina"), PAGE_SIZE)
     rows = list(page.object_list)
     record_list_read(
         user,
@@ -101,10 +101,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     boards = screening_selectors.status_boards(ids, user=user)
     names = selectors.assignee_names(ids)
     for trajectory in rows:
-        trajectory.status_board = boards[trajectory.pk]
+        trajectory.status_board = boards[trajectory.pk]  # type: ignore[attr-defined]
         by_role = names[trajectory.pk]
-        trajectory.casemanager_name = by_role.get(Role.CASEMANAGER)
-        trajectory.coordinator_name = by_role.get(Role.AFTERCARE_COORDINATOR)
+        trajectory.casemanager_name = by_role.get(Role.CASEMANAGER)  # type: ignore[attr-defined]
+        trajectory.coordinator_name = by_role.get(Role.AFTERCARE_COORDINATOR)  # type: ignore[attr-defined]
     return render(
         request,
         "trajectories/worklist.html",

@@ -256,3 +256,35 @@ def test_nothing_of_a_real_call_stays_in_memory_with_the_kept_sql():
         assert secret not in str(shape.template.query)
         assert secret not in str(shape.compiler.query)
     assert query("another key") == []
+
+
+def _of_kind(kind: str) -> Any:
+    return Organisation.objects.filter(kind=kind, active=True).order_by("name", "pk")
+
+
+def test_every_page_is_the_slice_django_reads_with_one_kept_sql(compiles):
+    """A list's pages (the work list: 50 rows a page) share one kept SQL; each page holds the
+    rows Django's slice holds, also the last, short one and one past the end."""
+    query = CompiledQuery("organisations of a kind", _of_kind)
+    everything = list(_of_kind(OrganisationKind.MUNICIPALITY))
+    prisons = list(_of_kind(OrganisationKind.PRISON))
+    assert len(everything) > 100
+    assert _data(query.page(50, 0, OrganisationKind.MUNICIPALITY)) == _data(everything[:50])
+    compiles.clear()
+    last = (len(everything) // 50) * 50
+    for offset in (50, 100, last, last + 50):
+        assert _data(query.page(50, offset, OrganisationKind.MUNICIPALITY)) == _data(
+            everything[offset : offset + 50]
+        ), offset
+    assert _data(query.page(7, 3, OrganisationKind.PRISON)) == _data(prisons[3:10])
+    assert compiles == [], "the kept SQL is used for every page, not built again"
+    # The same kept SQL without a page: every row.
+    assert len(query(OrganisationKind.MUNICIPALITY)) == len(everything)
+
+
+def test_a_page_of_a_builder_that_slices_itself_is_refused():
+    query = CompiledQuery("sliced", lambda kind: _of_kind(kind)[:5])
+    with pytest.raises(ValueError):
+        query.page(5, 0, OrganisationKind.PRISON)
+    with pytest.raises(ValueError):
+        CompiledQuery("organisations of a kind", _of_kind).page(0, 0, OrganisationKind.PRISON)

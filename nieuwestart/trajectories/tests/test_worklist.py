@@ -92,3 +92,57 @@ def test_pages_of_the_work_list_count_every_open_trajectory(
     assert "Pagina 2 van 2" in last and "Derde" in last and "Eerste" not in last
     # A page number past the end (an old link) shows the last page, as before.
     assert "Pagina 2 van 2" in past_the_end and "Derde" in past_the_end
+
+
+@pytest.mark.django_db
+def test_the_kept_pages_are_the_pages_of_the_work_list(alice, bob, justid, payload, monkeypatch):
+    """`worklist_page` (kept SQL, LIMIT and OFFSET as parameters) gives every page of every
+    filter exactly as the work list read through Django, and builds its SQL only once."""
+    from django.core.paginator import Paginator
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from nieuwestart.trajectories.models import Phase
+
+    started = [
+        _start(justid, payload, bsn, expected, name)
+        for bsn, name, expected in (
+            ("999990007", "Eerste", "2027-01-01"),
+            ("999990019", "Tweede", None),
+            ("999990020", "Derde", "2027-03-01"),
+            ("999990032", "Vierde", "2026-12-15"),
+            ("999990044", "Vijfde", "2027-02-01"),
+        )
+    ]
+    for trajectory in started[1::2]:
+        trajectory_assign(actor=alice, trajectory=trajectory, role="casemanager", user=alice)
+
+    def same(user, number, **filters):
+        ours = selectors.worklist_page(user, number, 2, **filters)
+        django = Paginator(selectors.worklist(user, **filters), 2).get_page(number)
+        assert [t.pk for t in ours] == [t.pk for t in django], (number, filters)
+        assert (ours.number, ours.paginator.count, ours.paginator.num_pages) == (
+            django.number,
+            django.paginator.count,
+            django.paginator.num_pages,
+        ), (number, filters)
+        assert all(t.return_municipality.name and t.prison.name for t in ours)
+
+    filters = [{}, {"phase": Phase.INTAKE}, {"phase": Phase.PLAN}, {"mine": True}]
+    for each in filters:
+        for number in (None, 1, "2", 3, 4, 0, "x"):
+            same(alice, number, **each)
+    # Bob's organisation (probation) is not involved in any of them: an empty list.
+    same(bob, None)
+
+    built: list[str] = []
+    real = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        sql, params = real(self, *args, **kwargs)
+        built.append(sql)
+        return sql, params
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    page = selectors.worklist_page(alice, "3", 2)
+    assert len(page) == 1 and page.paginator.count == 5
+    assert not [sql for sql in built if "trajectories_trajectory" in sql and "OVER" in sql]
