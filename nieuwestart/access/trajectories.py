@@ -59,13 +59,12 @@ def sees_trajectories(user: User) -> bool:
     )
 
 
-def _involved(user: User, trajectory: OuterRef) -> Exists | None:
-    """The one visibility rule, on the trajectory that `trajectory` refers to; None: nothing."""
-    if not sees_trajectories(user) or user.organisation_id is None:
-        return None
+def _involved(organisation_id: int, trajectory: str) -> Exists:
+    """The one visibility rule: the organisation is actively involved in the trajectory that
+    the outer query's column `trajectory` names."""
     return Exists(
         Involvement.objects.filter(
-            trajectory=trajectory, organisation_id=user.organisation_id, active=True
+            trajectory=OuterRef(trajectory), organisation_id=organisation_id, active=True
         )
     )
 
@@ -81,13 +80,7 @@ def visible_to_organisation(organisation_id: int) -> TrajectoryQuerySet:
     """The trajectories the organisation is actively involved in: `visible_trajectories` for a
     builder of kept SQL (core.compiled), which takes the organisation as its argument. Only
     after `sees_trajectories(user)` for a user of that organisation."""
-    return Trajectory.objects.filter(
-        Exists(
-            Involvement.objects.filter(
-                trajectory=OuterRef("pk"), organisation_id=organisation_id, active=True
-            )
-        )
-    )
+    return Trajectory.objects.filter(_involved(organisation_id, "pk"))
 
 
 def trajectory_visible(user: User, field: str = "trajectory") -> Q:
@@ -98,10 +91,15 @@ def trajectory_visible(user: User, field: str = "trajectory") -> Q:
     organisation's visible trajectories, which makes PostgreSQL gather all of those first
     (thousands for a PI at national scale).
     """
-    involved = _involved(user, OuterRef(f"{field}_id"))
-    if involved is None:
+    if not sees_trajectories(user) or user.organisation_id is None:
         return Q(pk__in=[])
-    return Q(involved)
+    return organisation_sees(user.organisation_id, field)
+
+
+def organisation_sees(organisation_id: int, field: str = "trajectory") -> Q:
+    """`trajectory_visible` for a builder of kept SQL (core.compiled), which takes the
+    organisation as its argument. Only after `sees_trajectories(user)` for a user of it."""
+    return Q(_involved(organisation_id, f"{field}_id"))
 
 
 def _visible_by_uuid(detail: bool) -> CompiledQuery[Trajectory]:
@@ -116,11 +114,8 @@ def _visible_by_uuid(detail: bool) -> CompiledQuery[Trajectory]:
             ).with_organisations()
         else:
             base = Trajectory.objects.all()
-        involved = Involvement.objects.filter(
-            trajectory=OuterRef("pk"), organisation_id=organisation_id, active=True
-        )
         return base.filter(
-            pk__in=Trajectory.objects.filter(Exists(involved)).values("pk"), uuid=trajectory_uuid
+            pk__in=visible_to_organisation(organisation_id).values("pk"), uuid=trajectory_uuid
         )
 
     return CompiledQuery(f"visible trajectory (detail={detail})", build)

@@ -5,23 +5,31 @@ two passes over the same rows. For the work list of a large prison both passes f
 every open trajectory the organisation is involved in, about half of the page's PostgreSQL time
 (docs/benchmarks.md). `CountingPaginator` reads the page with the total as a window count
 (`COUNT(*) OVER ()`, computed over all matching rows before the page is cut off), so a page
-costs one pass. Only when that page is empty (a page number past the end, an empty list) or
-the number is not a whole number of at least 1 does it do what `Paginator` does: count, and
-pick the last page or raise, the same answers as before.
+costs one pass, and an empty list one query too. Only for a page number past the end, or one
+that is not a page (below 1, not a whole number, for `page`) does it do what `Paginator` does:
+count, and pick the last page or raise, the same answers as before.
 
-`counted_page(queryset, number, per_page)` is `Paginator.get_page` for the web lists; the API's
-pagination (`api.pagination`) uses the paginator class, so DRF's `page` gets it too. The pages
-are Django `Page`s whose paginator already knows its count: templates
+A `KeptList` goes one step further for the busiest lists (the work list, the notifications):
+its pages are read through kept SQL (`core.compiled`, LIMIT and OFFSET as parameters), so the
+list's SQL is not built again for every page shown.
+
+`counted_page(queryset_or_kept_list, number, per_page)` is `Paginator.get_page` for the web
+lists; the API's pagination (`api.pagination`) uses the paginator class, so DRF's `page` gets it
+too. The pages are Django `Page`s whose paginator already knows its count: templates
 (`components/pagination.html`) and DRF's `count`, `next` and `previous` use them as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.db.models.query import ModelIterable
+
+from nieuwestart.core.compiled import CompiledQuery
 
 # The annotation that carries the total on every row of a counted page.
 PAGING_TOTAL = "paging_total"
@@ -43,19 +51,26 @@ def page_number(number: Any, *, otherwise_first: bool) -> int | None:
         return 1 if otherwise_first else None
 
 
-def page_of_rows(rows: list[Any], number: int, per_page: int) -> Page[Any] | None:
-    """The page of rows read `with_total`, its paginator knowing the count. An empty first page
-    is an empty list (what `get_page` gives for it). None for an empty later page: the caller
-    counts, as `Paginator` does, to find the last page."""
-    if not rows and number != 1:
-        return None
-    paginator: Paginator[Any] = Paginator([], per_page)
-    # Paginator.count is a cached property: setting it is what reading it would keep.
-    paginator.count = getattr(rows[0], PAGING_TOTAL) if rows else 0
-    return Page(rows, number, paginator)
+@dataclass(frozen=True)
+class KeptList:
+    """A list whose pages are read through kept SQL (`core.compiled`): `query` is a
+    CompiledQuery whose builder returns the list `with_total`, called with `args`; `plain` is
+    the same list as a queryset, for what only Django's paginator does (count to find the last
+    page); `prepare` is applied to the rows of each page read (attach what the rows name)."""
+
+    query: CompiledQuery[Any]
+    args: tuple[Any, ...]
+    plain: QuerySet[Any]
+    prepare: Callable[[list[Any]], None] | None = None
 
 
 class CountingPaginator(Paginator):
+    def __init__(self, object_list: Any, per_page: int, *args: Any, **kwargs: Any) -> None:
+        self.kept = object_list if isinstance(object_list, KeptList) else None
+        if self.kept is not None:
+            object_list = self.kept.plain
+        super().__init__(object_list, per_page, *args, **kwargs)
+
     def _counted(self, number: Any, *, otherwise_first: bool) -> Page[Any] | None:
         """The page with the count from the same query; None when that does not apply.
         `otherwise_first`: a number that is not a whole number means page 1 (`get_page`)."""
@@ -71,7 +86,13 @@ class CountingPaginator(Paginator):
         if wanted is None or wanted < 1:
             return None
         start = (wanted - 1) * self.per_page
-        rows = list(with_total(queryset)[start : start + self.per_page])
+        rows: list[Any]
+        if self.kept is not None:
+            rows = self.kept.query.page(self.per_page, start, *self.kept.args)
+            if self.kept.prepare is not None:
+                self.kept.prepare(rows)
+        else:
+            rows = list(with_total(queryset)[start : start + self.per_page])
         if not rows and not (wanted == 1 and self.allow_empty_first_page):
             return None  # past the end: Paginator counts and finds the last page
         # A cached property: see page_of_rows. An empty first page: an empty list.
@@ -87,7 +108,7 @@ class CountingPaginator(Paginator):
         return counted if counted is not None else super().get_page(number)
 
 
-def counted_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page[Any]:
+def counted_page(queryset: QuerySet[Any] | KeptList, number: Any, per_page: int) -> Page[Any]:
     """The page `number` of `queryset` (ordered), like `Paginator(queryset, per_page).get_page(
     number)`: a number that is not a whole number gives page 1; one past the end or below 1
     gives the last page."""

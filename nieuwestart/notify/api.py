@@ -90,10 +90,7 @@ class BerichtenView(APIView):
         query = BerichtenVraagSerializer(data=request.query_params)
         if not query.is_valid():
             raise ValidationError(query.errors)
-        items = selectors.notifications_for(user)
-        unread = query.validated_data["ongelezen"]
-        if unread is not None:
-            items = items.filter(read_at__isnull=unread)
+        items = selectors.notification_list(user, unread=query.validated_data["ongelezen"])
         paginator = Pagination()
         page: list[Notification] = paginator.paginate_queryset(items, request, view=self) or []
         log_shown(user, page, Channel.API)

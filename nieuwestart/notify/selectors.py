@@ -11,13 +11,19 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from nieuwestart.access.trajectories import sees_trajectories, trajectory_visible
+from nieuwestart.access.trajectories import (
+    organisation_sees,
+    sees_trajectories,
+    trajectory_visible,
+)
 from nieuwestart.accounts.models import User
 from nieuwestart.core.compiled import CompiledQuery
+from nieuwestart.core.paging import KeptList, with_total
 from nieuwestart.notify.models import Notification
 from nieuwestart.trajectories.models import Involvement
 
@@ -33,6 +39,39 @@ def notifications_for(user: User) -> QuerySet[Notification]:
         .select_related("trajectory__person")
         .order_by("-created_at", "-id")
     )
+
+
+def _list_build(unread: bool | None) -> Callable[[int, int], QuerySet[Notification]]:
+    """`notifications_for` a user of an organisation that sees trajectories, with the total
+    (core.paging), for kept SQL; with `unread` only the unread (True) or read (False) ones."""
+
+    def build(recipient_id: int, organisation_id: int) -> QuerySet[Notification]:
+        qs = Notification.objects.filter(recipient_id=recipient_id).filter(
+            Q(trajectory__isnull=True) | organisation_sees(organisation_id)
+        )
+        if unread is not None:
+            qs = qs.filter(read_at__isnull=unread)
+        return with_total(qs.select_related("trajectory__person").order_by("-created_at", "-id"))
+
+    return build
+
+
+# The list's pages (web and API): one kept SQL per filter, shared by every page.
+_LIST_PAGES: dict[bool | None, CompiledQuery[Notification]] = {
+    unread: CompiledQuery(f"notifications (unread={unread})", _list_build(unread))
+    for unread in (None, True, False)
+}
+
+
+def notification_list(user: User, unread: bool | None = None) -> KeptList | QuerySet[Notification]:
+    """`notifications_for` the user, with `unread` only the unread (True) or the read (False)
+    ones, to page with `core.paging` (`counted_page`, the API's pagination)."""
+    items = notifications_for(user)
+    if unread is not None:
+        items = items.filter(read_at__isnull=unread)
+    if not sees_trajectories(user) or user.organisation_id is None:
+        return items
+    return KeptList(_LIST_PAGES[unread], (user.pk, user.organisation_id), items)
 
 
 def _unread_query(recipient_id: int, organisation_id: int | None) -> QuerySet[Any, int]:

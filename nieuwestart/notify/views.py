@@ -58,9 +58,7 @@ def log_shown(user: User, notifications: list[Notification], channel: str) -> No
 def notification_list(request: HttpRequest) -> HttpResponse:
     user = _case_user(request)
     only_unread = request.GET.get("lijst") == "ongelezen"
-    items = selectors.notifications_for(user)
-    if only_unread:
-        items = items.filter(read_at__isnull=True)
+    items = selectors.notification_list(user, unread=True if only_unread else None)
     page = counted_page(items, request.GET.get("pagina"), PAGE_SIZE)
     rows = list(page.object_list)
     log_shown(user, rows, Channel.WEB)

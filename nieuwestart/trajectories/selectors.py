@@ -20,7 +20,7 @@ from nieuwestart.access.trajectories import (
 )
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.core.compiled import CompiledQuery
-from nieuwestart.core.paging import counted_page, page_number, page_of_rows, with_total
+from nieuwestart.core.paging import KeptList, counted_page, with_total
 from nieuwestart.organisations.models import Organisation
 from nieuwestart.trajectories.models import (
     ACTIVE_ASSIGNMENTS,
@@ -126,21 +126,16 @@ def worklist_page(
     SQL is kept per process and shared by every page: building it was a sixth of the work
     list's time (docs/benchmarks.md). A search (its words turned into LIKE patterns) is read
     as before."""
-    wanted = page_number(number, otherwise_first=True) or 0
-    if not query and wanted >= 1 and sees_trajectories(user) and user.organisation_id is not None:
-        args: list[Any] = [user.organisation_id]
-        if phase:
-            args.append(phase)
-        if mine:
-            args.append(user.pk)
-        offset = (wanted - 1) * per_page
-        rows = _WORKLIST_PAGES[(bool(phase), mine)].page(per_page, offset, *args)
-        attach_organisations(rows)
-        page = page_of_rows(rows, wanted, per_page)
-        if page is not None:
-            return page
-    # A search, a page past the end (counted, then the last page), or nothing to see.
-    return counted_page(worklist(user, phase=phase, query=query, mine=mine), number, per_page)
+    plain = worklist(user, phase=phase, query=query, mine=mine)
+    if query or not sees_trajectories(user) or user.organisation_id is None:
+        return counted_page(plain, number, per_page)
+    args: list[Any] = [user.organisation_id]
+    if phase:
+        args.append(phase)
+    if mine:
+        args.append(user.pk)
+    kept = KeptList(_WORKLIST_PAGES[(bool(phase), mine)], tuple(args), plain, attach_organisations)
+    return counted_page(kept, number, per_page)
 
 
 def trajectory_detail_queryset() -> TrajectoryQuerySet:

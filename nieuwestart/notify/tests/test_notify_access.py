@@ -235,3 +235,33 @@ def test_service_and_api_messages_are_translatable(marked_translation, api, alic
     response = api(priya).get("/api/v1/berichten")
     assert response.status_code == 403
     assert response.json()["detail"].startswith(marked_translation)
+
+
+def test_pages_of_the_list_one_notification_a_page(web, api, notified, alice, monkeypatch):
+    """The list's pages (read through kept SQL, core.paging): each holds the next notification,
+    newest first, with the total; past the end the API answers 400 naming `pagina`, the page
+    shows the last page."""
+    from nieuwestart.notify import views
+
+    client = api(alice)
+    everything = [item["id"] for item in client.get("/api/v1/berichten").json()["results"]]
+    assert len(everything) == 2
+    first = client.get("/api/v1/berichten?paginaGrootte=1").json()
+    second = client.get("/api/v1/berichten?paginaGrootte=1&pagina=2").json()
+    assert [first["count"], second["count"]] == [2, 2]
+    assert [first["results"][0]["id"], second["results"][0]["id"]] == everything
+    assert first["previous"] is None and "pagina=2" in first["next"]
+    assert second["next"] is None and second["previous"]
+    past = client.get("/api/v1/berichten?paginaGrootte=1&pagina=3")
+    assert past.status_code == 400
+    assert past.json()["invalidParams"][0]["name"] == "pagina"
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    page = web(alice)
+    titles = [
+        n.title for n in Notification.objects.filter(recipient=alice).order_by("-created_at", "-id")
+    ]
+    second_page = page.get("/berichten/?pagina=2").content.decode()
+    assert "Pagina 2 van 2" in second_page
+    assert titles[1] in second_page and titles[0] not in second_page
+    assert "Pagina 2 van 2" in page.get("/berichten/?pagina=7").content.decode()
