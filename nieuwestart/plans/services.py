@@ -63,6 +63,7 @@ from nieuwestart.plans.snapshots import (
     status_change,
 )
 from nieuwestart.trajectories.models import Involvement, InvolvementKind, Trajectory
+from nieuwestart.trajectories.selectors import ACTIVE_INVOLVEMENTS
 from nieuwestart.trajectories.services import Conflict, ServiceError
 
 __all__ = [
@@ -297,13 +298,8 @@ def _clean_section(field: str, value: Any) -> Any:
 
 
 def involved_organisations(trajectory: Trajectory) -> list[Organisation]:
-    """Organisations that can do a task: those actively involved in the trajectory."""
-    return [
-        i.organisation
-        for i in Involvement.objects.filter(trajectory=trajectory, active=True)
-        .select_related("organisation")
-        .order_by("started_at", "pk")
-    ]
+    """Organisations that can do a task: those actively involved in the trajectory (kept SQL)."""
+    return [i.organisation for i in ACTIVE_INVOLVEMENTS([trajectory.pk])]
 
 
 def _check_task(trajectory: Trajectory, values: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from nieuwestart.access.trajectories import access_trajectory, may
 from nieuwestart.accounts.models import User
 from nieuwestart.accounts.requests import signed_in_user
 from nieuwestart.audit.models import Channel
+from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.plans import selectors
 from nieuwestart.plans.forms import (
     AdviceForm,
@@ -78,15 +79,20 @@ def _plan_url(trajectory: Trajectory, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _people(trajectory: Trajectory) -> list[User]:
-    """The professionals named on the trajectory, who can be asked to do a task."""
-    return [
-        a.user
-        for a in Assignment.objects.filter(trajectory=trajectory, active=True)
+# The professionals named on a trajectory, with their organisation: kept SQL (core.compiled).
+_NAMED: CompiledQuery[Assignment] = CompiledQuery(
+    "people named on a trajectory",
+    lambda trajectory_id: (
+        Assignment.objects.filter(trajectory_id=trajectory_id, active=True)
         .select_related("user", "user__organisation")
         .order_by("started_at", "pk")
-        if a.user.is_active
-    ]
+    ),
+)
+
+
+def _people(trajectory: Trajectory) -> list[User]:
+    """The professionals named on the trajectory, who can be asked to do a task."""
+    return [a.user for a in _NAMED(trajectory.pk) if a.user.is_active]
 
 
 def _keep_input(form: Form, version: int) -> None:
