@@ -24,17 +24,18 @@ from nieuwestart.access.policy import CASE_ROLES
 from nieuwestart.accounts.models import User
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
+from nieuwestart.api.serializers import Serializer
 from nieuwestart.audit.models import Channel
 from nieuwestart.notify import selectors, services
 from nieuwestart.notify.models import Notification, NotificationKind
 from nieuwestart.notify.views import log_shown
 
 
-class BerichtPersoonSerializer(serializers.Serializer):
+class BerichtPersoonSerializer(Serializer):
     naam = serializers.CharField(source="full_name")
 
 
-class BerichtSerializer(serializers.Serializer):
+class BerichtSerializer(Serializer):
     id = serializers.UUIDField(source="uuid")
     soort = serializers.CharField(
         source="kind",
@@ -49,7 +50,7 @@ class BerichtSerializer(serializers.Serializer):
     gelezenOp = serializers.DateTimeField(source="read_at", allow_null=True)
 
 
-class BerichtenVraagSerializer(serializers.Serializer):
+class BerichtenVraagSerializer(Serializer):
     ongelezen = serializers.BooleanField(
         required=False,
         allow_null=True,

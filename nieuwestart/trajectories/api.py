@@ -29,6 +29,7 @@ from nieuwestart.accounts.models import Role, User
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
 from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
+from nieuwestart.api.serializers import Serializer
 from nieuwestart.audit.models import Channel
 from nieuwestart.core.versions import VersionRule, expected_version
 from nieuwestart.organisations.models import Organisation, OrganisationKind
@@ -45,13 +46,13 @@ from nieuwestart.trajectories.services import (
 PURPOSE_API = "re-integratietraject uitvoeren"
 
 
-class OrganisatieKortSerializer(serializers.Serializer):
+class OrganisatieKortSerializer(Serializer):
     code = serializers.CharField()
     naam = serializers.CharField(source="name")
     soort = serializers.CharField(source="kind")
 
 
-class PersoonSerializer(serializers.Serializer):
+class PersoonSerializer(Serializer):
     bsn = serializers.CharField()
     voornamen = serializers.CharField(source="given_names")
     voorvoegsel = serializers.CharField(source="surname_prefix")
@@ -59,7 +60,7 @@ class PersoonSerializer(serializers.Serializer):
     geboortedatum = serializers.DateField(source="birth_date")
 
 
-class BetrokkeneSerializer(serializers.Serializer):
+class BetrokkeneSerializer(Serializer):
     organisatie = OrganisatieKortSerializer(source="organisation")
     rol = serializers.CharField(source="role")
     rolOmschrijving = serializers.CharField(source="role_label")
@@ -68,7 +69,7 @@ class BetrokkeneSerializer(serializers.Serializer):
     email = serializers.CharField()
 
 
-class TrajectContactpuntSerializer(serializers.Serializer):
+class TrajectContactpuntSerializer(Serializer):
     organisatie = OrganisatieKortSerializer(source="organisation")
     betrokkenAls = serializers.CharField(source="kind")
     telefoon = serializers.CharField(source="organisation.contact_phone")
@@ -76,12 +77,12 @@ class TrajectContactpuntSerializer(serializers.Serializer):
     bereikbaar = serializers.CharField(source="organisation.contact_hours")
 
 
-class RegieSerializer(serializers.Serializer):
+class RegieSerializer(Serializer):
     organisatie = OrganisatieKortSerializer(source="organisation")
     persoon = BetrokkeneSerializer(allow_null=True, source="contact")
 
 
-class TrajectLijstSerializer(serializers.Serializer):
+class TrajectLijstSerializer(Serializer):
     id = serializers.UUIDField(source="uuid")
     persoon = PersoonSerializer(source="person")
     inrichting = serializers.CharField(source="prison.code")
@@ -94,7 +95,7 @@ class TrajectLijstSerializer(serializers.Serializer):
     procesregie = serializers.CharField(source="process_lead.code")
 
 
-class TrajectSerializer(serializers.Serializer):
+class TrajectSerializer(Serializer):
     id = serializers.UUIDField(source="uuid")
     persoon = PersoonSerializer(source="person")
     inrichting = serializers.CharField(source="prison.code")
@@ -114,7 +115,7 @@ class TrajectSerializer(serializers.Serializer):
     versie = serializers.IntegerField(source="version")
 
 
-class DetentiemeldingPersoonSerializer(serializers.Serializer):
+class DetentiemeldingPersoonSerializer(Serializer):
     bsn = serializers.CharField(min_length=9, max_length=9)
     voornamen = serializers.CharField()
     voorvoegsel = serializers.CharField(required=False, allow_blank=True)
@@ -125,7 +126,7 @@ class DetentiemeldingPersoonSerializer(serializers.Serializer):
 # The request body of a detention notification, for the OpenAPI document only: validation is
 # shared with the file import (validate_notification). A comment, not a docstring, because
 # drf-spectacular publishes docstrings as (Dutch) schema descriptions.
-class DetentiemeldingSerializer(serializers.Serializer):
+class DetentiemeldingSerializer(Serializer):
     meldingId = serializers.CharField(max_length=100)
     soort = serializers.ChoiceField(choices=["aanvang", "wijziging", "einde"])
     persoon = DetentiemeldingPersoonSerializer()
@@ -136,11 +137,11 @@ class DetentiemeldingSerializer(serializers.Serializer):
     einddatum = serializers.DateField(required=False, help_text="Verplicht bij soort 'einde'.")
 
 
-class DetentiemeldingAntwoordSerializer(serializers.Serializer):
+class DetentiemeldingAntwoordSerializer(Serializer):
     traject = TrajectSerializer()
 
 
-class TrajectWijzigingSerializer(serializers.Serializer):
+class TrajectWijzigingSerializer(Serializer):
     terugkeergemeente = serializers.CharField(help_text="CBS-code, zoals GM0363.")
     toelichting = serializers.CharField(help_text="Waarom dit de terugkeergemeente is.")
 

@@ -20,6 +20,7 @@ from nieuwestart.access.trajectories import LIST_CATEGORIES, record_list_read
 from nieuwestart.accounts.models import User
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
+from nieuwestart.api.serializers import Serializer
 from nieuwestart.audit.models import Channel
 from nieuwestart.referrals.api import VerwijzingSerializer, referral_representation
 from nieuwestart.worklists import selectors
@@ -28,11 +29,11 @@ from nieuwestart.worklists.views import DUE_CATEGORIES, PURPOSE, log_waiting_rea
 VOOR_CHOICES = ["mij", "organisatie"]
 
 
-class WerklijstPersoonSerializer(serializers.Serializer):
+class WerklijstPersoonSerializer(Serializer):
     naam = serializers.CharField(source="full_name")
 
 
-class WerklijstTermijnSerializer(serializers.Serializer):
+class WerklijstTermijnSerializer(Serializer):
     soort = serializers.CharField(source="code", help_text="Vaste code, zoals 'screening'.")
     omschrijving = serializers.CharField(source="label")
     uiterlijk = serializers.DateField(source="due")
@@ -47,18 +48,18 @@ class WerklijstTermijnSerializer(serializers.Serializer):
     )
 
 
-class WerklijstItemSerializer(serializers.Serializer):
+class WerklijstItemSerializer(Serializer):
     traject = serializers.UUIDField(source="trajectory.uuid")
     persoon = WerklijstPersoonSerializer(source="trajectory.person")
     termijn = WerklijstTermijnSerializer(source="deadline")
 
 
-class WerklijstInformatiebladSerializer(serializers.Serializer):
+class WerklijstInformatiebladSerializer(Serializer):
     ontvangen = serializers.BooleanField(source="sheet_received")
     bevestigd = serializers.BooleanField(source="sheet_acknowledged")
 
 
-class WerklijstNieuwItemSerializer(serializers.Serializer):
+class WerklijstNieuwItemSerializer(Serializer):
     traject = serializers.UUIDField(source="trajectory.uuid")
     persoon = WerklijstPersoonSerializer(source="trajectory.person")
     startdatum = serializers.DateField(source="trajectory.start_date")
@@ -66,7 +67,7 @@ class WerklijstNieuwItemSerializer(serializers.Serializer):
     informatieblad = WerklijstInformatiebladSerializer(source="*")
 
 
-class WerklijstVraagSerializer(serializers.Serializer):
+class WerklijstVraagSerializer(Serializer):
     voor = serializers.ChoiceField(
         choices=VOOR_CHOICES,
         required=False,
@@ -163,7 +164,7 @@ class WerklijstNieuwView(APIView):
         return paginator.get_paginated_response(WerklijstNieuwItemSerializer(page, many=True).data)
 
 
-class WachtlijstItemSerializer(serializers.Serializer):
+class WachtlijstItemSerializer(Serializer):
     traject = serializers.UUIDField()
     persoon = WerklijstPersoonSerializer()
     verwijzing = VerwijzingSerializer()
