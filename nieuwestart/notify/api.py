@@ -24,8 +24,8 @@ from nieuwestart.access.policy import CASE_ROLES
 from nieuwestart.accounts.models import User
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
-from nieuwestart.api.serializers import Serializer
 from nieuwestart.audit.models import Channel
+from nieuwestart.core.serializers import Serializer
 from nieuwestart.notify import selectors, services
 from nieuwestart.notify.models import Notification, NotificationKind
 from nieuwestart.notify.views import log_shown

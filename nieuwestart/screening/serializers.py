@@ -12,13 +12,14 @@ from typing import Any
 from rest_framework import serializers
 
 from nieuwestart.access.policy import Category
+from nieuwestart.core.serializers import Serializer
 from nieuwestart.screening.domains import SCHEMA, DomainSpec, Fact, FactType
 from nieuwestart.screening.models import Answer, Domain, Partner, Status
 
 CARE_NOTE = "Zorginhoud: alleen voor wie die categorie volledig mag zien (de reclassering)."
 
 
-class ScreeningBijdrageSerializer(serializers.Serializer):
+class ScreeningBijdrageSerializer(Serializer):
     id = serializers.UUIDField(read_only=True)
     domein = serializers.ChoiceField(choices=Domain.values)
     tekst = serializers.CharField(max_length=2000)
@@ -27,7 +28,7 @@ class ScreeningBijdrageSerializer(serializers.Serializer):
     datum = serializers.DateTimeField(read_only=True)
 
 
-class ScreeningBijdrageInDomeinSerializer(serializers.Serializer):
+class ScreeningBijdrageInDomeinSerializer(Serializer):
     id = serializers.UUIDField()
     tekst = serializers.CharField()
     auteur = serializers.CharField()
@@ -59,7 +60,7 @@ def _domain_serializer(spec: DomainSpec) -> type[serializers.Serializer]:
     name = _class_name(spec.domain.value)
     feiten = type(
         f"ScreeningFeiten{name}Serializer",
-        (serializers.Serializer,),
+        (Serializer,),
         {fact.code: _fact_serializer_field(fact) for fact in spec.facts},
     )
     fields: dict[str, Any] = {
@@ -85,17 +86,17 @@ def _domain_serializer(spec: DomainSpec) -> type[serializers.Serializer]:
         fields["zorgNodigNaVrijlating"] = serializers.BooleanField(
             read_only=True, help_text="Het signaal dat iedere betrokkene ziet."
         )
-    return type(f"ScreeningDomein{name}Serializer", (serializers.Serializer,), fields)
+    return type(f"ScreeningDomein{name}Serializer", (Serializer,), fields)
 
 
 ScreeningDomeinenSerializer = type(
     "ScreeningDomeinenSerializer",
-    (serializers.Serializer,),
+    (Serializer,),
     {code: _domain_serializer(spec)(required=False) for code, spec in SCHEMA.items()},
 )
 
 
-class ScreeningKenmerkenSerializer(serializers.Serializer):
+class ScreeningKenmerkenSerializer(Serializer):
     lvb = serializers.ChoiceField(choices=Answer.values, required=False)
     eersteDetentie = serializers.ChoiceField(choices=Answer.values, required=False)
     kortVerblijf = serializers.BooleanField(
@@ -110,7 +111,7 @@ class ScreeningKenmerkenSerializer(serializers.Serializer):
     leesbehoeften = serializers.BooleanField(required=False)
 
 
-class ScreeningSerializer(serializers.Serializer):
+class ScreeningSerializer(Serializer):
     traject = serializers.UUIDField(read_only=True)
     versie = serializers.IntegerField(
         required=False, help_text="De versie die u las; of stuur de ETag in If-Match."

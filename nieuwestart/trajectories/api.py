@@ -29,8 +29,8 @@ from nieuwestart.accounts.models import Role, User
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.problems import PROBLEM_CONTENT_TYPE, problem
 from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
-from nieuwestart.api.serializers import Serializer
 from nieuwestart.audit.models import Channel
+from nieuwestart.core.serializers import Serializer
 from nieuwestart.core.versions import VersionRule, expected_version
 from nieuwestart.organisations.models import Organisation, OrganisationKind
 from nieuwestart.trajectories import selectors

@@ -20,8 +20,8 @@ from nieuwestart.access.trajectories import LIST_CATEGORIES, record_list_read
 from nieuwestart.accounts.models import User
 from nieuwestart.api.pagination import Pagination
 from nieuwestart.api.schema import API_VERSION_HEADER, page_of, problem_responses
-from nieuwestart.api.serializers import Serializer
 from nieuwestart.audit.models import Channel
+from nieuwestart.core.serializers import Serializer
 from nieuwestart.referrals.api import VerwijzingSerializer, referral_representation
 from nieuwestart.worklists import selectors
 from nieuwestart.worklists.views import DUE_CATEGORIES, PURPOSE, log_waiting_read

@@ -1,4 +1,4 @@
-"""The API's base serializer (api.serializers.Serializer) copies plain fields shallowly: the
+"""The API's base serializer (core.serializers.Serializer) copies plain fields shallowly: the
 answers and the validation errors are exactly DRF's, and no request's serializer shares a bound
 field with another one or with the declared fields."""
 
@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from rest_framework import serializers
 
-from nieuwestart.api.serializers import PLAIN_FIELDS, Serializer
+from nieuwestart.core.serializers import PLAIN_FIELDS, Serializer
 
 
 def _declare(base: type) -> type:
