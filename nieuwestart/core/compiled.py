@@ -157,23 +157,21 @@ class CompiledQuery[T]:
         parameters (a slice in the builder would write them into the SQL, so it runs plainly)."""
         if limit < 1 or offset < 0:
             raise ValueError("a page has a limit of at least 1 and an offset of at least 0")
-        if not settings.COMPILED_QUERIES:
-            return list(self.build(*args)[offset : offset + limit])
-        key = self._key(args)
-        shape = self._shapes.get(key)
-        if shape is None:
-            if len(self._shapes) >= MAX_SHAPES:
-                return list(self.build(*args)[offset : offset + limit])
-            queryset = self.build(*args)
-            if queryset.query.is_sliced:
-                raise ValueError(f"{self.name}: page() needs a builder without a slice")
-            shape = self._keep(key, queryset, args)
-            if shape is _PLAIN:
-                return list(queryset[offset : offset + limit])
-        if shape is _PLAIN:
-            return list(self.build(*args)[offset : offset + limit])
-        assert isinstance(shape, _Shape)
-        return self._run(shape, _flatten(args), page=(limit, offset))
+        shape = None
+        if settings.COMPILED_QUERIES:
+            key = self._key(args)
+            shape = self._shapes.get(key)
+            if shape is None and len(self._shapes) < MAX_SHAPES:
+                shape = self._keep(key, self._unsliced(args), args)
+        if isinstance(shape, _Shape):
+            return self._run(shape, _flatten(args), page=(limit, offset))
+        return list(self._unsliced(args)[offset : offset + limit])
+
+    def _unsliced(self, args: tuple[Any, ...]) -> QuerySet[Any]:
+        queryset = self.build(*args)
+        if queryset.query.is_sliced:
+            raise ValueError(f"{self.name}: page() needs a builder without a slice")
+        return queryset
 
     @staticmethod
     def _key(args: tuple[Any, ...]) -> tuple[Any, ...]:
