@@ -269,6 +269,15 @@ def main() -> int:
                     time.sleep(0.02)
             process.send_signal(signal.SIGKILL)
             process.wait()
+            # A COMMIT a worker sent just before it died still completes in PostgreSQL (the
+            # chunk is whole either way): count once the killed workers' sessions are gone.
+            others = (
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            settle = time.monotonic() + 10
+            while int(pg.psql(others, "killed")) and time.monotonic() < settle:
+                time.sleep(0.02)
             done = int(pg.psql(done_sql, "killed"))
             time.sleep(1.0)  # a worker that outlived the command would go on meanwhile
             done_later = int(pg.psql(done_sql, "killed"))

@@ -40,10 +40,12 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -544,9 +546,13 @@ def run_load(
         if driver_start is None and time.time() >= started + warmup:
             driver_start = time.process_time()
             if meter is not None:
-                cpu_start = meter.seconds()
+                cpu_start = meter.split()
         time.sleep(0.1)
-    cpu = meter.seconds() - cpu_start if (meter is not None and cpu_start is not None) else None
+    cpu_end = meter.split() if (meter is not None and cpu_start is not None) else None
+    cpu = database_cpu = None
+    if cpu_start is not None and cpu_end is not None:
+        database_cpu = cpu_end[1] - cpu_start[1]
+        cpu = cpu_end[0] - cpu_start[0] + database_cpu
     driver_cpu = time.process_time() - driver_start if driver_start is not None else None
     stop.set()
     for worker in workers:
@@ -565,6 +571,10 @@ def run_load(
         report["server_cpu_seconds"] = round(cpu, 1)
         report["cpu_ms_per_request"] = round(cpu * 1000 / report["requests"], 1)
         report["capacity_rps_2_cpus"] = round(2000 / (cpu * 1000 / report["requests"]), 1)
+        # Of which PostgreSQL's (0 when the database is not on this machine).
+        report["database_cpu_ms_per_request"] = round(
+            (database_cpu or 0.0) * 1000 / report["requests"], 1
+        )
     if driver_cpu is not None and report["requests"]:
         # What this driver itself takes from the same machine's CPUs.
         report["driver_cpu_ms_per_request"] = round(driver_cpu * 1000 / report["requests"], 1)
@@ -623,6 +633,10 @@ def markdown(report: dict[str, Any]) -> str:
             f"| *server + database CPU per request* | | | {report['cpu_ms_per_request']} ms | "
             f"| | | capacity on 2 free CPUs | {report['capacity_rps_2_cpus']} req/s |"
         )
+    if report.get("database_cpu_ms_per_request"):
+        lines.append(
+            f"| *of which PostgreSQL* | | | {report['database_cpu_ms_per_request']} ms | | | | | |"
+        )
     if "driver_cpu_ms_per_request" in report:
         lines.append(
             f"| *load driver CPU per request* | | | {report['driver_cpu_ms_per_request']} ms "
@@ -668,12 +682,20 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def start_gunicorn(
-    port: int, workers: int, threads: int, env: dict[str, str] | None = None
+    port: int,
+    workers: int,
+    threads: int,
+    env: dict[str, str] | None = None,
+    *,
+    gc_stats: bool = False,
 ) -> subprocess.Popen[bytes]:
-    """gunicorn on 127.0.0.1 only, with command-line options (no config file needed)."""
+    """gunicorn on 127.0.0.1 only, with command-line options (no config file needed). With
+    `gc_stats`, the app counts its garbage collector's time (gc_stats.py; the environment
+    then names the folder for the counts, NIEUWESTART_GC_STATS_DIR)."""
+    app = ["--pythonpath", str(Path(__file__).parent), "gc_stats:application"]
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "nieuwestart.wsgi:application",
+        *(app if gc_stats else ["nieuwestart.wsgi:application"]),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -745,16 +767,18 @@ def _postmaster(port: int) -> int | None:
 
 class CpuMeter:
     """CPU seconds used by the app servers and the PostgreSQL server (and their children):
-    the cost of the requests whatever else runs on the machine."""
+    the cost of the requests whatever else runs on the machine, in total and per side."""
 
     def __init__(self, server_pids: list[int]) -> None:
-        self.roots = list(server_pids)
+        self.servers = list(server_pids)
         port = urlsplit(os.environ.get("DATABASE_URL", "")).port
-        postmaster = _postmaster(port) if port else None
-        if postmaster is not None:
-            self.roots.append(postmaster)
+        self.postmaster = _postmaster(port) if port else None
 
     def seconds(self) -> float:
+        return sum(self.split())
+
+    def split(self) -> tuple[float, float]:
+        """(app servers, database) CPU seconds so far."""
         stats = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -764,12 +788,17 @@ class CpuMeter:
         children: dict[int, list[int]] = defaultdict(list)
         for pid, (parent, _cpu) in stats.items():
             children[parent].append(pid)
-        total, todo = 0.0, [r for r in self.roots if r in stats]
-        while todo:
-            pid = todo.pop()
-            total += stats[pid][1]
-            todo.extend(children.get(pid, []))
-        return total
+
+        def tree(roots: list[int]) -> float:
+            total, todo = 0.0, [r for r in roots if r in stats]
+            while todo:
+                pid = todo.pop()
+                total += stats[pid][1]
+                todo.extend(children.get(pid, []))
+            return total
+
+        database = tree([self.postmaster]) if self.postmaster is not None else 0.0
+        return tree(self.servers), database
 
 
 def load_average() -> str:
@@ -849,8 +878,15 @@ def main() -> None:
     parser.add_argument(
         "--server-pid", type=int, action="append", default=[], help="gunicorn master (CPU)"
     )
+    parser.add_argument(
+        "--gc-stats",
+        action="store_true",
+        help="with --start-server: the garbage collector's share of the workers' CPU",
+    )
     args = parser.parse_args()
 
+    if args.gc_stats and not args.start_server:
+        raise SystemExit("--gc-stats needs --start-server.")
     if args.compare_quota_rounds:
         if not args.start_server:
             raise SystemExit("--compare-quota-rounds needs --start-server.")
@@ -858,9 +894,11 @@ def main() -> None:
         return
 
     server = None
+    gc_folder = tempfile.mkdtemp(prefix="nieuwestart-gc-") if args.gc_stats else None
     if args.start_server:
         port = free_port()
-        server = start_gunicorn(port, args.workers, args.threads)
+        env = server_env({"NIEUWESTART_GC_STATS_DIR": gc_folder} if gc_folder else None)
+        server = start_gunicorn(port, args.workers, args.threads, env, gc_stats=bool(gc_folder))
         args.base.append(f"http://127.0.0.1:{port}")
     if not args.base:
         raise SystemExit("Give --base http://127.0.0.1:PORT or --start-server.")
@@ -937,6 +975,40 @@ def main() -> None:
     finally:
         if server is not None:
             stop_gunicorn(server)
+        if gc_folder:
+            collector = gc_summary(Path(gc_folder))
+            print(collector_line(collector))
+            if args.json and args.json.exists():
+                output = json.loads(args.json.read_text())
+                output["collector"] = collector
+                args.json.write_text(json.dumps(output, indent=2))
+            shutil.rmtree(gc_folder, ignore_errors=True)
+
+
+def gc_summary(folder: Path) -> dict[str, Any]:
+    """The workers' garbage-collector counts (gc_stats.py), added up."""
+    workers = [json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))]
+    spent = sum(sum(w["ms"]) for w in workers)
+    cpu = sum(w["cpu_ms"] for w in workers)
+    return {
+        "workers": workers,
+        "share": round(spent / cpu, 4) if cpu else None,
+        "longest_ms": round(max((w["longest_ms"] for w in workers), default=0.0), 1),
+        "ms_per_generation": [round(sum(w["ms"][g] for w in workers)) for g in range(3)],
+        "runs_per_generation": [sum(w["runs"][g] for w in workers) for g in range(3)],
+        "max_rss_mb": max((w.get("max_rss_mb", 0.0) for w in workers), default=0.0),
+    }
+
+
+def collector_line(summary: dict[str, Any]) -> str:
+    if summary["share"] is None:
+        return "Garbage collector: no counts (did the workers stop normally?)"
+    return (
+        f"Garbage collector: {summary['share']:.1%} of the workers' CPU, longest collection "
+        f"{summary['longest_ms']} ms; per generation {summary['ms_per_generation']} ms in "
+        f"{summary['runs_per_generation']} collections; peak memory of a worker "
+        f"{summary['max_rss_mb']} MB"
+    )
 
 
 if __name__ == "__main__":
