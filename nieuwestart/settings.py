@@ -115,7 +115,9 @@ WSGI_APPLICATION = "nieuwestart.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "nieuwestart.core.templates_backend.DjangoTemplates",
+        # The name Django would give its own backend, which tools and tests look up.
+        "NAME": "django",
         "DIRS": [BASE_DIR / "nieuwestart" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -299,7 +301,8 @@ REST_FRAMEWORK = {
         "nieuwestart.accounts.ratelimits.ApiQuota",
         "nieuwestart.accounts.ratelimits.ExportQuota",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's JSON, and the answer's objects let go of once rendered (core/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": ["nieuwestart.core.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "nieuwestart.api.pagination.Pagination",
     "PAGE_SIZE": 50,
