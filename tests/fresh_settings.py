@@ -6,8 +6,9 @@ starts `python -c` with this process's environment minus every NIEUWESTART_* and
 variable, plus `env`, calls django.setup() and runs `code`. DATABASE_URL is an in-memory SQLite
 database unless `env` names another: nothing is written anywhere.
 
-Used by tests/security/test_transport.py (HTTPS and cookie settings) and
-nieuwestart/core/tests/test_logging.py (the log format per mode).
+Used by tests/security/test_transport.py (HTTPS and cookie settings),
+nieuwestart/core/tests/test_logging.py (the log format per mode) and
+nieuwestart/core/tests/test_collector.py (the WSGI entry point's garbage collector).
 """
 
 from __future__ import annotations

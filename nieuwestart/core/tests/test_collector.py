@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from nieuwestart.core.collector import DEFAULT_THRESHOLDS, thresholds_from, tune_for_serving
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.fresh_settings import run_django
 
 
 @pytest.fixture
@@ -64,22 +59,11 @@ def test_pythons_own_behaviour_is_left_alone_when_asked() -> None:
 
 def _serving_process(**extra: str) -> dict[str, object]:
     """Import the WSGI entry point as gunicorn does, in a fresh process."""
-    env = {k: v for k, v in os.environ.items() if k != "NIEUWESTART_GC_THRESHOLDS"}
-    env.update(extra)
     code = (
         "import gc, json, nieuwestart.wsgi; "
         "print(json.dumps({'thresholds': gc.get_threshold(), 'frozen': gc.get_freeze_count()}))"
     )
-    result = subprocess.run(  # noqa: S603 (this interpreter, fixed code)
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+    result = run_django({"NIEUWESTART_TESTING": "1", **extra}, code)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
