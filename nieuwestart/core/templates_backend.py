@@ -35,10 +35,13 @@ from django.utils.safestring import SafeString
 
 def _release_forms(value: Any) -> None:
     """Empty the bound-field cache of a form in the context (or in a list there): a form and its
-    bound fields point at each other. A cache only: a form read again builds them anew."""
-    forms = value if isinstance(value, list | tuple) else (value,)
+    bound fields point at each other. A cache only: a form read again builds them anew.
+
+    Types are read with type(), not isinstance(): isinstance() asks a lazy value (the CSRF
+    token, a lazy user) for its __class__, which would evaluate it."""
+    forms = value if type(value) in (list, tuple) else (value,)
     for form in forms:
-        if isinstance(form, BaseForm):
+        if issubclass(type(form), BaseForm):
             form._bound_fields_cache.clear()
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 from django.template.backends.django import Template as DjangoBackendTemplate
 from django.test import RequestFactory
+from django.utils.functional import SimpleLazyObject
 
 from nieuwestart.core.templates_backend import Template
 
@@ -77,6 +78,17 @@ def test_a_rendered_forms_bound_fields_are_let_go(rf: RequestFactory) -> None:
     # A form and its bound fields point at each other; the cache is emptied, not the form.
     assert form._bound_fields_cache == {} and other._bound_fields_cache == {}
     assert form["name"].html_name == "name"
+
+
+def test_lazy_values_the_page_did_not_use_stay_unevaluated(rf: RequestFactory) -> None:
+    """Looking for forms must not evaluate a lazy value the page itself never read, such as the
+    CSRF token (evaluating it would send a new cookie)."""
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    unused = SimpleLazyObject(lambda: pytest.fail("a lazy value was evaluated"))
+    html = engines["django"].from_string("<p>{{ row }}</p>")
+    assert html.render({"row": Row(), "unused": unused}, request) == "<p>een rij</p>"
+    assert "CSRF_COOKIE_NEEDS_UPDATE" not in request.META
 
 
 def test_the_project_renders_through_it() -> None:
