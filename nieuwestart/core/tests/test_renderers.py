@@ -119,7 +119,13 @@ def test_the_data_stays_readable_after_rendering(settings) -> None:
     assert json.loads(response.content) == response.data
 
 
-def test_the_api_renders_through_it(settings) -> None:
-    assert settings.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] == [
-        "nieuwestart.core.renderers.JSONRenderer"
-    ]
+@pytest.mark.django_db
+def test_the_apis_answers_go_through_it(client) -> None:
+    """A real API answer (here the 401 problem+json without a token) is rendered by this
+    renderer and has let go of its view and request afterwards."""
+    response = client.get("/api/v1/werklijst")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert isinstance(response.accepted_renderer, JSONRenderer)
+    assert response.renderer_context == {}
+    assert response.json()["status"] == 401
