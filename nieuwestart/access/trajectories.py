@@ -33,7 +33,12 @@ from nieuwestart.accounts.models import Role, User
 from nieuwestart.audit import models as audit
 from nieuwestart.audit.services import log_processing, log_reads
 from nieuwestart.core.compiled import CompiledQuery
-from nieuwestart.trajectories.models import Involvement, Trajectory, TrajectoryQuerySet
+from nieuwestart.trajectories.models import (
+    OPEN_PHASES,
+    Involvement,
+    Trajectory,
+    TrajectoryQuerySet,
+)
 
 # What the trajectory screens show in this release: identity, detention facts and contacts.
 FILE_CATEGORIES: tuple[Category, ...] = (Category.IDENTITY, Category.DETENTION, Category.CONTACTS)
@@ -81,6 +86,31 @@ def visible_to_organisation(organisation_id: int) -> TrajectoryQuerySet:
     builder of kept SQL (core.compiled), which takes the organisation as its argument. Only
     after `sees_trajectories(user)` for a user of that organisation."""
     return Trajectory.objects.filter(_involved(organisation_id, "pk"))
+
+
+def visible_open_trajectories(user: User) -> TrajectoryQuerySet:
+    """`visible_trajectories` that are not closed: the same rule, read through the index of
+    the involvements of open trajectories (`Involvement.trajectory_open`, decision 0022). An
+    organisation's work list then reads its open trajectories, not the thousands it was ever
+    involved in."""
+    if not sees_trajectories(user) or user.organisation_id is None:
+        return Trajectory.objects.none()
+    return open_to_organisation(user.organisation_id)
+
+
+def open_to_organisation(organisation_id: int) -> TrajectoryQuerySet:
+    """`visible_open_trajectories` for a builder of kept SQL (core.compiled), which takes the
+    organisation as its argument. Only after `sees_trajectories(user)` for a user of it. The
+    phase is checked as well: the flag narrows the search, the phase decides."""
+    involved_open = Exists(
+        Involvement.objects.filter(
+            trajectory=OuterRef("pk"),
+            organisation_id=organisation_id,
+            active=True,
+            trajectory_open=True,
+        )
+    )
+    return Trajectory.objects.filter(involved_open, phase__in=OPEN_PHASES)
 
 
 def trajectory_visible(user: User, field: str = "trajectory") -> Q:

@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from nieuwestart.access.trajectories import visible_trajectories
+from nieuwestart.access.trajectories import visible_open_trajectories
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.deadlines.selectors import deadlines_for_trajectories
 from nieuwestart.notify.models import NotificationKind
@@ -50,7 +50,6 @@ from nieuwestart.organisations.models import OrganisationKind
 from nieuwestart.trajectories.models import (
     Assignment,
     EventKind,
-    Phase,
     Trajectory,
     TrajectoryEvent,
 )
@@ -196,9 +195,7 @@ def no_reaction_for_casemanager(user: User, today: dt.date) -> Iterator[Candidat
     mine = Assignment.objects.filter(
         trajectory=OuterRef("pk"), user=user, role=Role.CASEMANAGER, active=True
     )
-    trajectories = {
-        t.pk: t for t in visible_trajectories(user).exclude(phase=Phase.CLOSED).filter(Exists(mine))
-    }
+    trajectories = {t.pk: t for t in visible_open_trajectories(user).filter(Exists(mine))}
     if not trajectories:
         return
     for pk, items in deadlines_for_trajectories(list(trajectories), today).items():
@@ -242,7 +239,7 @@ def assignments(user: User, today: dt.date) -> Iterator[Candidate]:
             user=user,
             active=True,
             started_at__gte=since,
-            trajectory__in=visible_trajectories(user).exclude(phase=Phase.CLOSED).values("pk"),
+            trajectory__in=visible_open_trajectories(user).values("pk"),
         )
         .exclude(Exists(self_assigned))
         .select_related("trajectory")

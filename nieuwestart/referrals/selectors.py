@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from nieuwestart.access.policy import Action, Category
-from nieuwestart.access.trajectories import may, visible_trajectories
+from nieuwestart.access.trajectories import may, visible_open_trajectories
 from nieuwestart.accounts.models import User
 from nieuwestart.audit.models import Action as LogAction
 from nieuwestart.audit.models import Channel
@@ -217,7 +217,7 @@ def trajectory_block(trajectory: Trajectory, user: User) -> dict[str, Any]:
 
 
 def _open_referrals(user: User) -> QuerySet[Referral]:
-    trajectories = visible_trajectories(user).exclude(phase=Phase.CLOSED)
+    trajectories = visible_open_trajectories(user)
     return (
         Referral.objects.filter(status__in=OPEN_STATUSES, trajectory__in=trajectories)
         .select_related("trajectory", "trajectory__person", "organisation")

@@ -252,6 +252,13 @@ class Involvement(models.Model):
     active = models.BooleanField(default=True)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # False once the trajectory is closed (`services._transition`, in the same transaction; a
+    # closed trajectory never opens again). Only for the index `involvement_open`: the work
+    # lists of an organisation read its open trajectories through it, not through every
+    # trajectory it was ever involved in (decision 0022). Visibility does not depend on it, and
+    # every reader still checks the phase, so a row written with the default on a closed
+    # trajectory shows nothing that is closed.
+    trajectory_open = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
@@ -266,7 +273,12 @@ class Involvement(models.Model):
                 fields=["organisation", "trajectory"],
                 condition=Q(active=True),
                 name="involvement_visible",
-            )
+            ),
+            models.Index(
+                fields=["organisation", "trajectory"],
+                condition=Q(active=True, trajectory_open=True),
+                name="involvement_open",
+            ),
         ]
 
 

@@ -14,9 +14,9 @@ from django.core.paginator import Page
 from django.db.models import Case, F, Q, QuerySet, Value, When
 
 from nieuwestart.access.trajectories import (
+    open_to_organisation,
     sees_trajectories,
-    visible_to_organisation,
-    visible_trajectories,
+    visible_open_trajectories,
 )
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.core.compiled import CompiledQuery
@@ -24,7 +24,6 @@ from nieuwestart.core.paging import KeptList, counted_page, with_total
 from nieuwestart.organisations.models import Organisation
 from nieuwestart.trajectories.models import (
     ACTIVE_ASSIGNMENTS,
-    OPEN_PHASES,
     Assignment,
     Involvement,
     Phase,
@@ -39,12 +38,7 @@ def worklist(
     user: User, *, phase: str = "", query: str = "", mine: bool = False
 ) -> QuerySet[Trajectory]:
     """Open trajectories the user's organisation works on, soonest release first."""
-    qs = (
-        visible_trajectories(user)
-        .filter(phase__in=OPEN_PHASES)
-        .select_related("person")
-        .with_organisations()
-    )
+    qs = visible_open_trajectories(user).select_related("person").with_organisations()
     if phase:
         qs = qs.filter(phase=phase)
     if mine:
@@ -97,7 +91,7 @@ def _worklist_build(phase: bool, mine: bool) -> Callable[..., QuerySet[Trajector
     `phase`), then the user (with `mine`) are the builder's arguments."""
 
     def build(organisation_id: int, *filters: Any) -> QuerySet[Trajectory]:
-        qs = visible_to_organisation(organisation_id).filter(phase__in=OPEN_PHASES)
+        qs = open_to_organisation(organisation_id)
         values = list(filters)
         if phase:
             qs = qs.filter(phase=values.pop(0))

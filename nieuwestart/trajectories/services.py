@@ -130,7 +130,12 @@ def _involve(
     trajectory: Trajectory, organisation: Organisation, kind: str, now: dt.datetime
 ) -> None:
     Involvement.objects.create(
-        trajectory=trajectory, organisation=organisation, kind=kind, active=True, started_at=now
+        trajectory=trajectory,
+        organisation=organisation,
+        kind=kind,
+        active=True,
+        started_at=now,
+        trajectory_open=trajectory.phase != Phase.CLOSED,
     )
 
 
@@ -644,6 +649,9 @@ def _transition(
     trajectory.case_lead = new_lead
     trajectory.version += 1
     trajectory.save()
+    if to_phase == Phase.CLOSED:
+        # The work lists' index holds the involvements of open trajectories only.
+        Involvement.objects.filter(trajectory=trajectory).update(trajectory_open=False)
     _event(
         trajectory,
         EventKind.PHASE,

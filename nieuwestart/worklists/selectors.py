@@ -1,7 +1,7 @@
 """Work lists: what is due, for me and for my organisation, and what nobody has picked up yet.
 
 Rules (issue 4, item 2; DOMAIN.md, "The timeline the partners agreed"):
-- Everything starts from the access chokepoint's `visible_trajectories(user)`: an uninvolved
+- Everything starts from the access chokepoint (`visible_open_trajectories(user)`): an uninvolved
   organisation sees nothing and counts nothing.
 - A user sees the open and late deadlines their own kind of partner is responsible for: a PI
   sees "inrichting", probation "reclassering", a municipality or its safety house "gemeente".
@@ -34,7 +34,7 @@ from typing import Any, Protocol, overload
 from django.db.models import Exists, OuterRef, QuerySet
 
 from nieuwestart.access.policy import CASE_ROLES
-from nieuwestart.access.trajectories import visible_trajectories
+from nieuwestart.access.trajectories import visible_open_trajectories
 from nieuwestart.accounts.models import Role, User
 from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.deadlines import index
@@ -42,7 +42,7 @@ from nieuwestart.deadlines.selectors import Terms, terms
 from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.organisations.models import OrganisationKind
 from nieuwestart.referrals.selectors import WaitingItem, waiting_list
-from nieuwestart.trajectories.models import Assignment, Phase, Trajectory
+from nieuwestart.trajectories.models import Assignment, Trajectory
 
 OPEN = "open"
 LATE = "te-laat"
@@ -165,7 +165,7 @@ def is_escalation_receiver(user: User) -> bool:
 def _open_trajectories(user: User) -> QuerySet[Trajectory]:
     if user.organisation_id is None:
         return Trajectory.objects.none()
-    return visible_trajectories(user).exclude(phase=Phase.CLOSED)
+    return visible_open_trajectories(user)
 
 
 def _assignee(trajectory: Trajectory, user: User) -> User | None:
@@ -365,8 +365,7 @@ def municipality_inbox(user: User) -> list[InboxItem]:
     )
     sheets = InfoSheet.objects.filter(trajectory=OuterRef("pk"), recipient_id=user.organisation_id)
     qs = (
-        visible_trajectories(user)
-        .exclude(phase=Phase.CLOSED)
+        visible_open_trajectories(user)
         .exclude(Exists(coordinator))
         .select_related("person", "prison")
         .annotate(

@@ -428,7 +428,16 @@ class Generator:
                 orgs.append((probation, "reclassering"))
             for organisation, kind in orgs:
                 involvements.append(
-                    (involvement_id, kind, True, created, None, organisation.pk, t_id)
+                    (
+                        involvement_id,
+                        kind,
+                        True,
+                        created,
+                        None,
+                        organisation.pk,
+                        t_id,
+                        phase != "afgesloten",
+                    )
                 )
                 involvement_id += 1
             # Assignments: active ones on open trajectories, ended ones on closed trajectories.
@@ -513,7 +522,16 @@ class Generator:
         )
         self.counts["involvements"] = copy_rows(
             "trajectories_involvement",
-            ["id", "kind", "active", "started_at", "ended_at", "organisation_id", "trajectory_id"],
+            [
+                "id",
+                "kind",
+                "active",
+                "started_at",
+                "ended_at",
+                "organisation_id",
+                "trajectory_id",
+                "trajectory_open",
+            ],
             involvements,
         )
         self.counts["assignments"] = copy_rows(

@@ -9,8 +9,10 @@ requests each page 15 times after one warm-up: the median time, then once more t
 queries. Pages: the work lists (`/`, `/werk/`, the API), the trajectory page of three of their
 cases (a new one, one with a sent information sheet, one whose release is near, so the
 handover checklist shows), the screening form, the plan page, the notifications and
-`GET /api/v1/trajecten/{id}`, and the indicator dashboard as the chain-wide account and as a
-PI's management (its counts cached, as on every request after a selection's first). Arguments
+`GET /api/v1/trajecten/{id}`, the indicator dashboard as the chain-wide account and as a
+PI's management (its counts cached, as on every request after a selection's first), and the
+work lists of a probation officer and an aftercare coordinator of the probation organisation
+and the municipality involved in the most trajectories, open or closed. Arguments
 name pages to run only those; `--tables` also prints the tables read most. `--cpu` adds the
 CPU time per request of this process (the whole request in Python: middleware, view,
 template) and of the PostgreSQL server process serving it (read from /proc, so the database
@@ -82,7 +84,8 @@ def main() -> None:
     from nieuwestart.accounts.models import Role, User
     from nieuwestart.accounts.services import api_token_create
     from nieuwestart.infosheet.models import InfoSheet
-    from nieuwestart.trajectories.models import Assignment, Phase, Trajectory
+    from nieuwestart.organisations.models import OrganisationKind
+    from nieuwestart.trajectories.models import Assignment, Involvement, Phase, Trajectory
 
     rendering = _count_render_cpu() if args.render else None
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
@@ -135,6 +138,39 @@ def main() -> None:
             pages[name] = "/indicatoren/"
             clients[name] = Client(HTTP_HOST="127.0.0.1")
             clients[name].force_login(viewer)
+    # The work lists of the probation organisation and the municipality involved in the most
+    # trajectories, open or closed: the lists that grow with an organisation's history.
+    for label, kind, role in (
+        ("probation", OrganisationKind.PROBATION, Role.PROBATION_OFFICER),
+        ("municipality", OrganisationKind.MUNICIPALITY, Role.AFTERCARE_COORDINATOR),
+    ):
+        largest = (
+            Involvement.objects.filter(active=True, organisation__kind=kind)
+            .values("organisation")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        )
+        worker = (
+            User.objects.filter(organisation=largest["organisation"], role=role, is_active=True)
+            .order_by("pk")
+            .first()
+            if largest
+            else None
+        )
+        if worker is not None:
+            worker_client = Client(
+                HTTP_HOST="127.0.0.1",
+                HTTP_AUTHORIZATION=f"Token {api_token_create(user=worker)}",
+            )
+            worker_client.force_login(worker)
+            for page, path in (
+                ("worklist", "/"),
+                ("werk organisation", "/werk/?lijst=organisatie"),
+                ("api werklijst organisation", "/api/v1/werklijst?voor=organisatie"),
+            ):
+                pages[f"{label} {page}"] = path
+                clients[f"{label} {page}"] = worker_client
     print(f"Machine speed: {machine_speed()} ms for the fixed Python workload (lower is faster)")
     print(f"as {user.username} ({Assignment.objects.filter(user=user, active=True).count()} cases)")
     for name, path in pages.items():
