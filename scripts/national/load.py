@@ -864,6 +864,13 @@ def main() -> None:
     parser.add_argument("--start-server", action="store_true", help="start gunicorn here")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="with --start-server: this many gunicorn servers, each --workers x --threads, "
+        "as app replicas behind a balancer; client i uses server i modulo the number",
+    )
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--dashboard-clients", type=int, default=2)
     parser.add_argument("--profile", choices=["mixed", "api"], default="mixed")
@@ -893,18 +900,23 @@ def main() -> None:
         compare_quota(args)
         return
 
-    server = None
+    if args.servers < 1 or (args.servers > 1 and not args.start_server):
+        raise SystemExit("--servers needs --start-server and at least 1.")
+    servers = []
     gc_folder = tempfile.mkdtemp(prefix="nieuwestart-gc-") if args.gc_stats else None
     if args.start_server:
-        port = free_port()
         env = server_env({"NIEUWESTART_GC_STATS_DIR": gc_folder} if gc_folder else None)
-        server = start_gunicorn(port, args.workers, args.threads, env, gc_stats=bool(gc_folder))
-        args.base.append(f"http://127.0.0.1:{port}")
+        for _ in range(args.servers):
+            port = free_port()
+            servers.append(
+                start_gunicorn(port, args.workers, args.threads, env, gc_stats=bool(gc_folder))
+            )
+            args.base.append(f"http://127.0.0.1:{port}")
     if not args.base:
         raise SystemExit("Give --base http://127.0.0.1:PORT or --start-server.")
     for base in args.base:
         Http(base)  # refuses anything but loopback
-    meter = CpuMeter([server.pid] if server is not None else args.server_pid)
+    meter = CpuMeter([server.pid for server in servers] if servers else args.server_pid)
     try:
         personas = prepare_personas(args.clients, args.dashboard_clients, args.seed)
         jars = sign_in_all(args.base, personas)
@@ -913,6 +925,7 @@ def main() -> None:
         output: dict[str, Any] = {
             "machine_speed_ms": speed,
             "load_average_before": load_average(),
+            "servers": len(servers) or len(args.base),
             "workers": args.workers,
             "threads": args.threads,
         }
@@ -973,7 +986,7 @@ def main() -> None:
         if args.json:
             args.json.write_text(json.dumps(output, indent=2))
     finally:
-        if server is not None:
+        for server in servers:
             stop_gunicorn(server)
         if gc_folder:
             collector = gc_summary(Path(gc_folder))
