@@ -542,11 +542,15 @@ def run_load(
     deadline = started + warmup + duration
     cpu_start = None
     driver_start = None
+    spread: list[int] | None = None
+    ports = {urlsplit(base).port for base in bases} - {None}
     while time.time() < deadline and any(w.is_alive() for w in workers):
         if driver_start is None and time.time() >= started + warmup:
             driver_start = time.process_time()
             if meter is not None:
                 cpu_start = meter.split()
+        if spread is None and time.time() >= started + warmup + duration / 2:
+            spread = connections_per_process({p for p in ports if p is not None})
         time.sleep(0.1)
     cpu_end = meter.split() if (meter is not None and cpu_start is not None) else None
     cpu = database_cpu = None
@@ -565,6 +569,8 @@ def run_load(
     report["naive"] = naive
     report["clients"] = len(personas)
     report["servers"] = bases
+    # How the clients' keep-alive connections were spread over the server processes.
+    report["connections_per_process"] = spread or []
     report["failures"] = sorted({w.failure for w in workers if w.failure})[:10]
     if cpu is not None and report["requests"]:
         # Server and database CPU per request, and what two CPUs for them alone would serve.
@@ -642,12 +648,45 @@ def markdown(report: dict[str, Any]) -> str:
             f"| *load driver CPU per request* | | | {report['driver_cpu_ms_per_request']} ms "
             "| | | | | |"
         )
+    if report.get("connections_per_process"):
+        spread = ", ".join(str(n) for n in report["connections_per_process"])
+        lines.append(f"| *clients' connections per server process* | | | {spread} | | | | | |")
     lines.append(
         f"| **all** | {report['requests']} | **{report['rps']}** | | | | "
         f"**{report['errors']}** | 150 req/s, 0 errors | "
         f"{'yes' if report['rps'] >= 150 and report['errors'] == 0 else 'NO'} |"
     )
     return "\n".join(lines)
+
+
+def connections_per_process(ports: set[int]) -> list[int]:
+    """The established connections to these local ports, counted per process that holds them
+    (largest first), at this moment. A gunicorn worker keeps a client's keep-alive connection,
+    so this is how the clients are spread over the workers. Reads /proc: the servers must run
+    on this machine as this user; elsewhere the list is empty."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "01" and int(local.rsplit(":", 1)[1], 16) in ports:  # 01: established
+                inodes.add(inode)
+    counts: dict[int, int] = defaultdict(int)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            for fd in (entry / "fd").iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:[") and target[8:-1] in inodes:
+                    counts[int(entry.name)] += 1
+        except OSError:
+            continue
+    return sorted(counts.values(), reverse=True)
 
 
 # --- The server (optional) ----------------------------------------------------------------------

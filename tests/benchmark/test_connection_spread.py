@@ -1,0 +1,69 @@
+"""How the benchmark reports the clients' spread over server processes (load.py): a gunicorn
+worker keeps each keep-alive connection it accepted, so an uneven spread shows in the tails."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import textwrap
+from contextlib import ExitStack
+
+from tests.benchmark.test_gc_summary import _load
+
+# Another process: listens, accepts two connections, says so, and holds them until stdin ends.
+_SERVER = textwrap.dedent(
+    """
+    import socket, sys
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    print(listener.getsockname()[1], flush=True)
+    held = [listener.accept()[0] for _ in range(2)]
+    print("accepted", flush=True)
+    sys.stdin.read()
+    """
+)
+
+
+def test_connections_are_counted_per_process_that_holds_them() -> None:
+    load = _load()
+    with ExitStack() as stack:
+        child = subprocess.Popen(  # this interpreter, a fixed script
+            [sys.executable, "-c", _SERVER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        stack.callback(child.wait, timeout=10)
+        assert child.stdin is not None and child.stdout is not None
+        stack.callback(child.stdin.close)
+        other_port = int(child.stdout.readline())
+        here = stack.enter_context(socket.socket())
+        here.bind(("127.0.0.1", 0))
+        here.listen()
+        own_port = here.getsockname()[1]
+        for port in (other_port, other_port, own_port):
+            stack.enter_context(socket.create_connection(("127.0.0.1", port)))
+        stack.enter_context(here.accept()[0])
+        assert child.stdout.readline().strip() == "accepted"
+
+        # The clients' own ends (this process, ephemeral ports) are not counted.
+        assert load.connections_per_process({other_port, own_port}) == [2, 1]
+        assert load.connections_per_process({own_port}) == [1]
+        assert load.connections_per_process({1}) == []
+
+
+def test_the_report_shows_the_spread() -> None:
+    load = _load()
+    report = {
+        "endpoints": [],
+        "requests": 10,
+        "rps": 1.0,
+        "errors": 0,
+        "connections_per_process": [13, 3],
+    }
+    assert "| *clients' connections per server process* | | | 13, 3 |" in load.markdown(report)
+    assert "connections per server process" not in load.markdown(
+        {**report, "connections_per_process": []}
+    )
