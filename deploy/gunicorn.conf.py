@@ -38,7 +38,11 @@ def _relaxed() -> bool:
 
 bind = [f"{os.environ.get('HOST', '0.0.0.0')}:{_int('PORT', 8000)}"]  # noqa: S104 (in a pod)
 worker_class = "gthread"
-workers = _int("WEB_CONCURRENCY", 2)
+# One process per pod by default, and more pods (decision 0023): the ingress spreads requests
+# over pods one by one, but a process keeps every keep-alive connection it accepted, so the
+# processes of one server share the connections unevenly. On a machine without a balancer in
+# front, set WEB_CONCURRENCY to the number of CPUs.
+workers = _int("WEB_CONCURRENCY", 1)
 threads = _int("GUNICORN_THREADS", 4)
 
 # A request that takes longer than this is killed with its worker (and logged): a hung request
