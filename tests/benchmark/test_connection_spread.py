@@ -67,3 +67,20 @@ def test_the_report_shows_the_spread() -> None:
     assert "connections per server process" not in load.markdown(
         {**report, "connections_per_process": []}
     )
+
+
+def test_the_report_names_the_slowest_requests_over_all_endpoints() -> None:
+    """A pause of a whole server (a worker restarting) shows in the slowest requests of every
+    endpoint at once, not in one endpoint's p95."""
+    load = _load()
+    results = [
+        load.Result(endpoint=name, kind="api", ms=ms, ok=True, status=200, at=0.0)
+        for name, times in (("a", [10.0] * 99 + [900.0]), ("b", [20.0] * 100))
+        for ms in times
+    ]
+    report = load.summarise(results, 10.0)
+    assert (report["p99_ms"], report["max_ms"]) == (20.0, 900.0)
+    assert [e["max_ms"] for e in report["endpoints"]] == [900.0, 20.0]
+    assert "| *every request: p99 and the slowest* | | | | | 20 | max 900 | | |" in (
+        load.markdown({**report, "connections_per_process": []})
+    )
