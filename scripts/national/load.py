@@ -791,14 +791,16 @@ def stop_gunicorn(process: subprocess.Popen[bytes]) -> None:
 
 
 def _stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, user+system CPU seconds) of a process, from /proc."""
+    """(parent pid, CPU seconds) of a process, from /proc: its user and system time and that
+    of its children that ended and were waited for (a gunicorn worker that restarted, a
+    PostgreSQL backend that closed), which a process tree no longer shows."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     fields = raw[raw.rindex(")") + 2 :].split()
     ticks = os.sysconf("SC_CLK_TCK")
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks
+    return int(fields[1]), sum(int(f) for f in fields[11:15]) / ticks
 
 
 def _postmaster(port: int) -> int | None:

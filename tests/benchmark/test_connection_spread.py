@@ -3,10 +3,12 @@ worker keeps each keep-alive connection it accepted, so an uneven spread shows i
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import textwrap
+import time
 from contextlib import ExitStack
 
 from tests.benchmark.test_gc_summary import _load
@@ -84,3 +86,16 @@ def test_the_report_names_the_slowest_requests_over_all_endpoints() -> None:
     assert "| *every request: p99 and the slowest* | | | | | 20 | max 900 | | |" in (
         load.markdown({**report, "connections_per_process": []})
     )
+
+
+def test_the_cpu_of_a_worker_that_ended_still_counts() -> None:
+    """A gunicorn worker that restarts (max_requests) leaves the process tree; its CPU time
+    moves to the master once the master has waited for it, and must still be counted."""
+    load = _load()
+    burn = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    _, before = load._stat(os.getpid())
+    own = time.process_time()
+    subprocess.run([sys.executable, "-c", burn], check=True)  # a fixed script
+    _, after = load._stat(os.getpid())
+    assert time.process_time() - own < 0.1
+    assert after - before >= 0.25
