@@ -50,7 +50,7 @@ from nieuwestart.trajectories import selectors as trajectory_selectors
 from nieuwestart.trajectories.api import trajectory_representation
 from nieuwestart.trajectories.models import Assignment, Phase, Trajectory
 from nieuwestart.worklists import selectors as worklist_selectors
-from nieuwestart.worklists.api import WerklijstItemSerializer
+from nieuwestart.worklists.api import due_item_representation
 
 
 def _trajectory(traject_id: str, *, detail: bool = False) -> Trajectory:
@@ -84,7 +84,7 @@ class NaiveWorklistView(APIView):
         )
         paginator = Pagination()
         page: list[Any] = paginator.paginate_queryset(items, request, view=self) or []
-        return paginator.get_paginated_response(WerklijstItemSerializer(page, many=True).data)
+        return paginator.get_paginated_response([due_item_representation(i) for i in page])
 
 
 class NaiveTrajectoryView(APIView):

@@ -54,6 +54,26 @@ class WerklijstItemSerializer(Serializer):
     termijn = WerklijstTermijnSerializer(source="deadline")
 
 
+def due_item_representation(item: selectors.DueItem) -> dict[str, Any]:
+    """What `WerklijstItemSerializer` writes for a row, in plain Python: a page of the work list
+    went through three nested serializers per row, about a fifth of the answer's CPU. The
+    schema still comes from the serializer; `tests/test_worklists_api.py` compares the two."""
+    trajectory, deadline = item.trajectory, item.deadline
+    days_left = deadline.days_left
+    return {
+        "traject": str(trajectory.uuid),
+        "persoon": {"naam": trajectory.person.full_name},
+        "termijn": {
+            "soort": str(deadline.code),
+            "omschrijving": str(deadline.label),
+            "uiterlijk": deadline.due.isoformat(),
+            "status": str(deadline.status),
+            "verantwoordelijke": str(deadline.responsible),
+            "werkdagenOver": None if days_left is None else int(days_left),
+        },
+    }
+
+
 class WerklijstInformatiebladSerializer(Serializer):
     ontvangen = serializers.BooleanField(source="sheet_received")
     bevestigd = serializers.BooleanField(source="sheet_acknowledged")
@@ -123,7 +143,7 @@ class WerklijstView(APIView):
             channel=Channel.API,
             categories=DUE_CATEGORIES,
         )
-        return paginator.get_paginated_response(WerklijstItemSerializer(page, many=True).data)
+        return paginator.get_paginated_response([due_item_representation(i) for i in page])
 
 
 class WerklijstNieuwView(APIView):

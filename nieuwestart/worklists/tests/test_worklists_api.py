@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from nieuwestart.audit.models import ProcessingLogEntry
+from nieuwestart.worklists import selectors
+from nieuwestart.worklists.api import WerklijstItemSerializer, due_item_representation
 
 
 def test_werklijst_lists_what_is_due_for_me(api, alice, deadlines, trajectory):
@@ -74,3 +80,39 @@ def test_schema_names_the_work_list_components(api, alice):
         if isinstance(op, dict) and "operationId" in op
     }
     assert {"werklijst_list", "werklijst_nieuw_list"} <= operations
+
+
+def _serialized(items):
+    """The answer's rows as DRF's serializer writes them (the schema's source)."""
+    return json.loads(json.dumps(WerklijstItemSerializer(items, many=True).data))
+
+
+def test_the_rows_are_what_the_schemas_serializer_writes(api, alice, deadlines, trajectory):
+    """The rows are written in plain Python (`due_item_representation`); the OpenAPI schema
+    comes from the serializer. Both must give the same JSON, also for a label that is a lazy
+    translation and a deadline without working days left."""
+    deadlines.add(trajectory, "screening", "inrichting", dt.date(2026, 11, 16), status="te-laat")
+    deadlines.add(
+        trajectory,
+        "plan",
+        "inrichting",
+        dt.date(2026, 12, 16),
+        label=gettext_lazy("D&R-plan vastgesteld"),
+        days_left=None,
+    )
+    items = list(selectors.due_for_user(alice, dt.date(2026, 11, 22)))
+    assert len(items) == 2
+
+    assert [due_item_representation(i) for i in items] == _serialized(items)
+    assert api(alice).get("/api/v1/werklijst").json()["results"] == _serialized(items)
+
+
+def test_the_rows_match_the_serializer_with_the_real_deadlines(api, alice, carol, trajectory):
+    soon = trajectory.start_date + dt.timedelta(days=1)
+    for user in (alice, carol):
+        items = list(selectors.due_for_organisation(user, soon))
+        assert items, "a fresh trajectory has deadlines for the PI and the municipality"
+        assert [due_item_representation(i) for i in items] == _serialized(items)
+    body = api(alice).get("/api/v1/werklijst", {"voor": "organisatie"}).json()
+    today = timezone.localdate()
+    assert body["results"] == _serialized(list(selectors.due_for_organisation(alice, today)))
