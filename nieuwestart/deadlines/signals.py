@@ -2,13 +2,14 @@
 
 Connected in `DeadlinesConfig.ready` to `post_save` and `post_delete` of every model the rules
 read (`WATCHED`), and to a change of an organisation's kind (a participant's organisation
-decides whether probation met the detainee). The receivers decide nothing: they empty one
-column of one row (`DeadlineIndex.terms_key`, creating the row if needed), in the transaction
+decides whether probation met the detainee). The receivers decide almost nothing (the
+screening's skips a save that leaves the screening's completion as it was, the only fact the
+rules read from that row): they empty one column of one row (`DeadlineIndex.terms_key`, creating the row if needed), in the transaction
 of the write, so the write and the mark commit or roll back together. Why receivers and not a call in each service: a service added later
 that writes one of these models is covered without knowing the index exists. A write that
 bypasses `save()` and `delete()` (`QuerySet.update`, `bulk_create`) is not seen: such code
 must call `mark_stale` itself; the nightly `deadlines_index` reports a trajectory it missed.
-See docs/deadlines.md, "Stored for the work lists".
+See docs/worklists.md, "Stored open deadlines".
 """
 
 from __future__ import annotations
@@ -68,6 +69,30 @@ def _own(instance: Any, **kwargs: Any) -> None:
     mark_stale([instance.trajectory_id])
 
 
+def _screening_before(instance: Screening, **kwargs: Any) -> None:
+    """Of the screening row the rules read only its completion (when, by whom); the domain
+    assessments have a receiver of their own. Remember the completion before a change."""
+    instance._completion_before = (  # type: ignore[attr-defined]
+        Screening.objects.filter(pk=instance.pk)
+        .values_list("completed_at", "completed_by_id")
+        .first()
+        if instance.pk
+        else None
+    )
+
+
+def _screening(instance: Screening, **kwargs: Any) -> None:
+    """A save that leaves the completion as it was (the detainee's own words, the LVB answer,
+    the version) does not make the deadlines stale: the next work list need not recompute
+    them (docs/benchmarks.md). A new screening, a deletion or any change of the completion
+    does."""
+    if kwargs.get("signal") is post_save and not kwargs.get("created"):
+        before = getattr(instance, "_completion_before", None)
+        if before is not None and before == (instance.completed_at, instance.completed_by_id):
+            return
+    mark_stale([instance.trajectory_id])
+
+
 def _assessment(instance: DomainAssessment, **kwargs: Any) -> None:
     mark_stale([_parent(instance, "screening", Screening, "trajectory_id")])
 
@@ -103,7 +128,7 @@ def _organisation(instance: Organisation, **kwargs: Any) -> None:
 
 WATCHED: tuple[tuple[type[Model], Any], ...] = (
     (Trajectory, _trajectory),
-    (Screening, _own),
+    (Screening, _screening),
     (DomainAssessment, _assessment),
     (InfoSheet, _own),
     (Plan, _own),
@@ -119,6 +144,12 @@ def connect() -> None:
         uid = f"deadlines.index.{model._meta.label_lower}"
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid + ".save")
         post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid + ".delete")
+    pre_save.connect(
+        _screening_before,
+        sender=Screening,
+        weak=False,
+        dispatch_uid="deadlines.index.screening.pre",
+    )
     uid = "deadlines.index.organisation"
     pre_save.connect(
         _organisation_before, sender=Organisation, weak=False, dispatch_uid=uid + ".pre"

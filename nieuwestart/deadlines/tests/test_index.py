@@ -80,6 +80,50 @@ def test_every_write_the_rules_read_is_seen_by_the_next_read(trajectory: Any, al
     assert _stored(trajectory) == _by_rules(trajectory)
 
 
+def test_a_screening_save_that_leaves_its_completion_keeps_the_stored_deadlines(
+    trajectory: Any, alice: Any
+) -> None:
+    """Only the completion of the screening row is a fact of the rules: saving the
+    detainee's own words needs no recompute, completing the screening does."""
+    from nieuwestart.screening.services import (
+        screening_complete,
+        screening_get_or_create,
+        screening_update,
+    )
+
+    screening = screening_get_or_create(actor=alice, trajectory=trajectory)
+    stored = _stored(trajectory)
+    key = index.terms_key(terms())
+    assert index._current([trajectory.pk], TODAY, key) == {trajectory.pk}
+
+    screening = screening_update(
+        actor=alice,
+        trajectory=trajectory,
+        expected_version=screening.version,
+        lvb="nee",
+        first_detention="ja",
+        language_needs="",
+        reading_needs=False,
+        own_words="Ik wil na mijn vrijlating bij mijn zus wonen.",
+        domains={},
+    )
+    assert screening.own_words.startswith("Ik wil")
+    assert index._current([trajectory.pk], TODAY, key) == {trajectory.pk}, "still current"
+    assert _stored(trajectory) == stored == _by_rules(trajectory)
+
+    screening_complete(actor=alice, trajectory=trajectory)
+    assert index._current([trajectory.pk], TODAY, key) == set(), "the completion is a fact"
+    assert "screening" not in _stored(trajectory)
+    assert _stored(trajectory) == _by_rules(trajectory)
+
+    # A direct save that changes the completion is seen too, also back to not completed.
+    completed = Screening.objects.get(pk=screening.pk)
+    completed.completed_at = completed.completed_by = None
+    completed.save()
+    assert index._current([trajectory.pk], TODAY, key) == set()
+    assert _stored(trajectory) == _by_rules(trajectory)
+
+
 def test_a_change_of_the_terms_or_the_calendar_moves_every_due_date_at_once(
     trajectory: Any,
 ) -> None:
