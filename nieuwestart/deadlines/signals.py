@@ -4,9 +4,10 @@ Connected in `DeadlinesConfig.ready` to `post_save` and `post_delete` of every m
 read (`WATCHED`), and to a change of an organisation's kind (a participant's organisation
 decides whether probation met the detainee). The receivers decide almost nothing (the
 screening's skips a save that leaves the screening's completion as it was, the only fact the
-rules read from that row): they empty one column of one row (`DeadlineIndex.terms_key`, creating the row if needed), in the transaction
-of the write, so the write and the mark commit or roll back together. Why receivers and not a call in each service: a service added later
-that writes one of these models is covered without knowing the index exists. A write that
+rules read from that row): they empty one column of one row (`DeadlineIndex.terms_key`,
+creating the row if needed), in the transaction of the write, so the write and the mark
+commit or roll back together. Why receivers and not a call in each service: a service added
+later that writes one of these models is covered without knowing the index exists. A write that
 bypasses `save()` and `delete()` (`QuerySet.update`, `bulk_create`) is not seen: such code
 must call `mark_stale` itself; the nightly `deadlines_index` reports a trajectory it missed.
 See docs/worklists.md, "Stored open deadlines".
