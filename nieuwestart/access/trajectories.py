@@ -64,14 +64,16 @@ def sees_trajectories(user: User) -> bool:
     )
 
 
-def _involved(organisation_id: int, trajectory: str) -> Exists:
+def _involved(organisation_id: int, trajectory: str, *, only_open: bool = False) -> Exists:
     """The one visibility rule: the organisation is actively involved in the trajectory that
-    the outer query's column `trajectory` names."""
-    return Exists(
-        Involvement.objects.filter(
-            trajectory=OuterRef(trajectory), organisation_id=organisation_id, active=True
-        )
+    the outer query's column `trajectory` names. `only_open`: and the trajectory is not closed,
+    read through the index of the involvements of open trajectories (decision 0022)."""
+    involvements = Involvement.objects.filter(
+        trajectory=OuterRef(trajectory), organisation_id=organisation_id, active=True
     )
+    if only_open:
+        involvements = involvements.filter(trajectory_open=True)
+    return Exists(involvements)
 
 
 def visible_trajectories(user: User) -> TrajectoryQuerySet:
@@ -102,15 +104,9 @@ def open_to_organisation(organisation_id: int) -> TrajectoryQuerySet:
     """`visible_open_trajectories` for a builder of kept SQL (core.compiled), which takes the
     organisation as its argument. Only after `sees_trajectories(user)` for a user of it. The
     phase is checked as well: the flag narrows the search, the phase decides."""
-    involved_open = Exists(
-        Involvement.objects.filter(
-            trajectory=OuterRef("pk"),
-            organisation_id=organisation_id,
-            active=True,
-            trajectory_open=True,
-        )
+    return Trajectory.objects.filter(
+        _involved(organisation_id, "pk", only_open=True), phase__in=OPEN_PHASES
     )
-    return Trajectory.objects.filter(involved_open, phase__in=OPEN_PHASES)
 
 
 def trajectory_visible(user: User, field: str = "trajectory") -> Q:

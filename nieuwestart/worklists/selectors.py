@@ -162,12 +162,6 @@ def is_escalation_receiver(user: User) -> bool:
     return user.organisation.kind in MUNICIPAL_KINDS and user.role in MUNICIPAL_CONTACT_ROLES
 
 
-def _open_trajectories(user: User) -> QuerySet[Trajectory]:
-    if user.organisation_id is None:
-        return Trajectory.objects.none()
-    return visible_open_trajectories(user)
-
-
 def _assignee(trajectory: Trajectory, user: User) -> User | None:
     assert user.organisation is not None
     role = LEAD_ROLE_FOR_KIND.get(user.organisation.kind)
@@ -299,7 +293,7 @@ def due_for_user(user: User, today: dt.date) -> DueList:
     mine = Assignment.objects.filter(trajectory=OuterRef("pk"), user=user, active=True)
     return _due_items(
         user,
-        _open_trajectories(user).filter(Exists(mine)),
+        visible_open_trajectories(user).filter(Exists(mine)),
         today,
         _ours(user),
         responsible=_responsible(user),
@@ -309,7 +303,7 @@ def due_for_user(user: User, today: dt.date) -> DueList:
 def due_for_organisation(user: User, today: dt.date) -> DueList:
     """Open and late deadlines of our kind on every open trajectory our organisation is in."""
     return _due_items(
-        user, _open_trajectories(user), today, _ours(user), responsible=_responsible(user)
+        user, visible_open_trajectories(user), today, _ours(user), responsible=_responsible(user)
     )
 
 
@@ -344,7 +338,7 @@ def escalations(user: User, today: dt.date) -> DueList:
     # Ours before the municipality's on the same day, as the staffunctionaris reads them.
     return _due_items(
         user,
-        _open_trajectories(user),
+        visible_open_trajectories(user),
         today,
         escalated,
         responsible=kinds,

@@ -543,14 +543,14 @@ def run_load(
     cpu_start = None
     driver_start = None
     spread: list[int] | None = None
-    ports = {urlsplit(base).port for base in bases} - {None}
+    ports = {port for base in bases if (port := urlsplit(base).port) is not None}
     while time.time() < deadline and any(w.is_alive() for w in workers):
         if driver_start is None and time.time() >= started + warmup:
             driver_start = time.process_time()
             if meter is not None:
                 cpu_start = meter.split()
         if spread is None and time.time() >= started + warmup + duration / 2:
-            spread = connections_per_process({p for p in ports if p is not None})
+            spread = connections_per_process(ports)
         time.sleep(0.1)
     cpu_end = meter.split() if (meter is not None and cpu_start is not None) else None
     cpu = database_cpu = None
