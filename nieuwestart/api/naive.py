@@ -41,6 +41,7 @@ from nieuwestart.screening.api import (
 )
 from nieuwestart.screening.selectors import screening_view
 from nieuwestart.screening.services import (
+    SavedScreening,
     ScreeningConflict,
     ScreeningInvalid,
     screening_errors,
@@ -102,8 +103,11 @@ class NaiveScreeningView(APIView):
 
     def get(self, request: Request, traject_id: str) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        trajectory = _trajectory(traject_id)
-        view = screening_view(trajectory, user)
+        return self._answer(_trajectory(traject_id), user)
+
+    @staticmethod
+    def _answer(trajectory: Trajectory, user: User, rows: SavedScreening | None = None) -> Response:
+        view = screening_view(trajectory, user, rows=rows)
         response = Response(screening_representation(trajectory, view))
         response["ETag"] = screening_etag(trajectory, view.version)
         return response
@@ -122,7 +126,7 @@ class NaiveScreeningView(APIView):
         if errors:
             raise ValidationError(errors)
         try:
-            screening_save(
+            saved = screening_save(
                 actor=user,
                 trajectory=trajectory,
                 complete=data.get("afgerond") is True,  # as the real endpoint
@@ -134,7 +138,7 @@ class NaiveScreeningView(APIView):
             return Response(status=412)
         except ScreeningInvalid as exc:
             raise ValidationError(exc.errors) from exc
-        return self.get(request, traject_id)
+        return self._answer(trajectory, user, saved)  # as the real endpoint: not read again
 
 
 class NaivePlanView(APIView):

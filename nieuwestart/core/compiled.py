@@ -51,6 +51,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +271,14 @@ class CompiledQuery[T]:
             sql += " LIMIT %s OFFSET %s"
             params += page
         queryset = shape.template._chain()  # type: ignore[attr-defined]
+        if queryset.query.select_for_update:
+            # Django refuses a lock outside a transaction when it compiles the SQL; kept SQL
+            # is not compiled again, so the same check is made here.
+            connection = connections[queryset.db]
+            if connection.features.has_select_for_update and connection.get_autocommit():
+                raise TransactionManagementError(
+                    "select_for_update cannot be used outside of a transaction."
+                )
 
         def get_compiler(
             using: str | None = None, connection: Any = None, elide_empty: bool = True

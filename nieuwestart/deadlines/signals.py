@@ -22,6 +22,7 @@ from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
+from nieuwestart.core.compiled import CompiledQuery
 from nieuwestart.deadlines.models import DeadlineIndex
 from nieuwestart.infosheet.models import InfoSheet
 from nieuwestart.meetings.models import Meeting, Participant
@@ -70,16 +71,18 @@ def _own(instance: Any, **kwargs: Any) -> None:
     mark_stale([instance.trajectory_id])
 
 
+# Read on every save of a screening: kept SQL (core.compiled).
+_COMPLETION: CompiledQuery[tuple[Any, int | None]] = CompiledQuery(
+    "completion of a screening",
+    lambda pk: Screening.objects.filter(pk=pk).values_list("completed_at", "completed_by_id"),
+)
+
+
 def _screening_before(instance: Screening, **kwargs: Any) -> None:
     """Of the screening row the rules read only its completion (when, by whom); the domain
     assessments have a receiver of their own. Remember the completion before a change."""
-    instance._completion_before = (  # type: ignore[attr-defined]
-        Screening.objects.filter(pk=instance.pk)
-        .values_list("completed_at", "completed_by_id")
-        .first()
-        if instance.pk
-        else None
-    )
+    stored = _COMPLETION(instance.pk) if instance.pk else []
+    instance._completion_before = stored[0] if stored else None  # type: ignore[attr-defined]
 
 
 def _screening(instance: Screening, **kwargs: Any) -> None:

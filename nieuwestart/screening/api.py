@@ -33,7 +33,7 @@ from nieuwestart.audit.models import Channel
 from nieuwestart.core.versions import VersionRule, expected_version
 from nieuwestart.screening.domains import SCHEMA, FactType, fact_visible
 from nieuwestart.screening.models import Answer, Contribution, Domain
-from nieuwestart.screening.selectors import ScreeningView, screening_view
+from nieuwestart.screening.selectors import ScreeningRows, ScreeningView, screening_view
 from nieuwestart.screening.serializers import (
     CARE_NOTE,
     ScreeningBijdrageSerializer,
@@ -161,8 +161,11 @@ def screening_representation(trajectory: Trajectory, view: ScreeningView) -> dic
     }
 
 
-def _screening_response(trajectory: Trajectory, user: User) -> Response:
-    view = screening_view(trajectory, user)
+def _screening_response(
+    trajectory: Trajectory, user: User, *, rows: ScreeningRows | None = None
+) -> Response:
+    """The screening as `user` may see it; `rows`: as a save just stored it (not read again)."""
+    view = screening_view(trajectory, user, rows=rows)
     response = Response(screening_representation(trajectory, view))
     response["ETag"] = etag(trajectory, view.version)
     return response
@@ -289,7 +292,7 @@ class TrajectScreeningView(APIView):
         if errors:
             raise ValidationError(errors)
         try:
-            screening_save(
+            saved = screening_save(
                 actor=user,
                 trajectory=trajectory,
                 complete=data.get("afgerond") is True,
@@ -313,7 +316,7 @@ class TrajectScreeningView(APIView):
             )
         except ScreeningInvalid as exc:
             raise ValidationError(exc.errors) from exc
-        return _screening_response(trajectory, user)
+        return _screening_response(trajectory, user, rows=saved)
 
 
 class BijdragenView(APIView):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from nieuwestart.accounts.models import User
 from nieuwestart.core.compiled import CompiledQuery
+from nieuwestart.screening import queries
 from nieuwestart.screening.domains import (
     SCHEMA,
     care_signal,
@@ -131,39 +132,16 @@ def _contribution_visible(
 
 
 class ScreeningRows(Protocol):
-    """The screening rows a caller has read already (`deadlines.selectors.TrajectoryRecord`
-    read with `page=True`): the screening with `completed_by`, `updated_by` and
-    `updated_by_organisation`, and its assessments with `updated_by` and
-    `updated_by_organisation`."""
+    """The screening rows a caller has already, read (`deadlines.selectors.TrajectoryRecord`
+    read with `page=True`) or just stored (`services.SavedScreening`): the screening with
+    `completed_by`, `updated_by` and `updated_by_organisation`, and its assessments with
+    `updated_by` and `updated_by_organisation`."""
 
-    screening: Screening | None
-    assessments: list[DomainAssessment]
+    @property
+    def screening(self) -> Screening | None: ...
 
-
-# The screening page, the screening API (GET and the answer to PUT) and the information sheet
-# read these on every request: kept SQL (core.compiled), about half their Python time.
-_SCREENING: CompiledQuery[Screening] = CompiledQuery(
-    "screening of a trajectory",
-    lambda trajectory_id: Screening.objects.filter(trajectory_id=trajectory_id).select_related(
-        "completed_by", "updated_by", "updated_by_organisation"
-    ),
-)
-_ASSESSMENTS: CompiledQuery[DomainAssessment] = CompiledQuery(
-    "assessments of a screening",
-    lambda screening_id: (
-        DomainAssessment.objects.filter(screening_id=screening_id)
-        .select_related("updated_by", "updated_by_organisation")
-        .order_by("pk")
-    ),
-)
-_CONTRIBUTIONS: CompiledQuery[Contribution] = CompiledQuery(
-    "contributions of assessments",
-    lambda assessment_ids: (
-        Contribution.objects.filter(assessment_id__in=assessment_ids)
-        .select_related("author", "organisation")
-        .order_by("created_at", "pk")
-    ),
-)
+    @property
+    def assessments(self) -> list[DomainAssessment]: ...
 
 
 def screening_view(
@@ -177,12 +155,12 @@ def screening_view(
         screening = rows.screening
         assessments = list(rows.assessments)
     else:
-        found = _SCREENING(trajectory.pk)
+        found = queries.SCREENING(trajectory.pk)
         screening = found[0] if found else None
-        assessments = _ASSESSMENTS(screening.pk) if screening else []
+        assessments = queries.ASSESSMENTS(screening.pk) if screening else []
     contributions: dict[int, list[Contribution]] = {a.pk: [] for a in assessments}
     if contributions:
-        for contribution in _CONTRIBUTIONS(list(contributions)):
+        for contribution in queries.CONTRIBUTIONS(list(contributions)):
             contributions[contribution.assessment_id].append(contribution)
     return _screening_view(
         trajectory,

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import json
 import os
 import pstats
 import re
@@ -171,13 +172,20 @@ def main() -> None:
             ):
                 pages[f"{label} {page}"] = path
                 clients[f"{label} {page}"] = worker_client
+    # A write: the screening saved through the API with the ETag just read, only the own
+    # words changed (as load.py does). Each run reads first, untimed.
+    pages["api screening PUT"] = f"/api/v1/trajecten/{first.uuid}/screening"
+    clients["api screening PUT"] = client
+    writes = {"api screening PUT": _ScreeningPut(client, pages["api screening PUT"])}
     print(f"Machine speed: {machine_speed()} ms for the fixed Python workload (lower is faster)")
     print(f"as {user.username} ({Assignment.objects.filter(user=user, active=True).count()} cases)")
     for name, path in pages.items():
         if args.pages and name not in args.pages:
             continue
         client = clients[name]
-        response = client.get(path)
+        send = writes.get(name) or _Get(client, path)
+        send.prepare()
+        response = send()
         if response.status_code != 200:
             sys.exit(f"{name}: {path} answered {response.status_code}")
         if args.kept_sql:
@@ -196,21 +204,27 @@ def main() -> None:
             continue
         times = []
         profiler = cProfile.Profile() if args.profile else None
-        cpu_started, db_started = time.process_time(), _database_cpu(connection)
         render_started = rendering[0] if rendering else 0.0
+        cpu = db = 0.0
+        backend = _backend_pid(connection)
         for _ in range(args.runs):
+            send.prepare()
+            db_started = _database_cpu(backend)
+            cpu_started = time.process_time()
             started = time.perf_counter()
             if profiler:
                 profiler.enable()
-            client.get(path)
+            send()
             if profiler:
                 profiler.disable()
             times.append((time.perf_counter() - started) * 1000)
-        cpu = (time.process_time() - cpu_started) * 1000 / args.runs
-        db = (_database_cpu(connection) - db_started) * 1000 / args.runs
+            cpu += time.process_time() - cpu_started
+            db += _database_cpu(backend) - db_started
+        cpu, db = cpu * 1000 / args.runs, db * 1000 / args.runs
         render = (rendering[0] - render_started) * 1000 / args.runs if rendering else 0.0
+        send.prepare()
         with CaptureQueriesContext(connection) as queries:
-            client.get(path)
+            send()
         print(
             f"{name:36} median {statistics.median(times):6.1f} ms  "
             f"{len(queries.captured_queries):3d} queries"
@@ -225,6 +239,36 @@ def main() -> None:
                 print(f"    {query['time']:>6}s {query['sql'][:160]}")
         if profiler:
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(*args.only, args.profile)
+
+
+class _Get:
+    def __init__(self, client: Any, path: str) -> None:
+        self.client, self.path = client, path
+
+    def prepare(self) -> None:
+        pass
+
+    def __call__(self) -> Any:
+        return self.client.get(self.path)
+
+
+class _ScreeningPut(_Get):
+    """PUT the screening as read just before (`prepare`, not timed), with its ETag and new
+    own words: what load.py's "screening PUT" sends."""
+
+    def prepare(self) -> None:
+        read = self.client.get(self.path)
+        self.body = read.json()
+        self.body["eigenWoorden"] = f"Benchmark {time.perf_counter_ns()}"
+        self.etag = read.headers["ETag"]
+
+    def __call__(self) -> Any:
+        return self.client.put(
+            self.path,
+            data=json.dumps(self.body),
+            content_type="application/json",
+            HTTP_IF_MATCH=self.etag,
+        )
 
 
 def _count_render_cpu() -> list[float]:
@@ -250,11 +294,15 @@ def _count_render_cpu() -> list[float]:
     return total
 
 
-def _database_cpu(connection: Any) -> float:
-    """CPU seconds used so far by the PostgreSQL process serving this connection."""
+def _backend_pid(connection: Any) -> int:
+    """The PostgreSQL process serving this connection."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
+
+
+def _database_cpu(pid: int) -> float:
+    """CPU seconds used so far by the PostgreSQL process `pid` (`_backend_pid`)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 

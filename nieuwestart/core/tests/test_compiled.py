@@ -11,9 +11,10 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from nieuwestart.core.compiled import CompiledQuery
@@ -288,3 +289,27 @@ def test_a_page_of_a_builder_that_slices_itself_is_refused():
         query.page(5, 0, OrganisationKind.PRISON)
     with pytest.raises(ValueError):
         CompiledQuery("organisations of a kind", _of_kind).page(0, 0, OrganisationKind.PRISON)
+
+
+def test_a_kept_lock_is_refused_outside_a_transaction_as_django_refuses_it(
+    transactional_db, reference_data
+):
+    """A row lock outside a transaction would end at once: Django refuses it when it builds
+    the SQL, and kept SQL (the screening's save) is refused the same way, not run."""
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite does not lock rows")
+    query = CompiledQuery(
+        "locked organisation", lambda pk: Organisation.objects.select_for_update().filter(pk=pk)
+    )
+    pk = _ids(OrganisationKind.PRISON, 1)[0]
+    with transaction.atomic():
+        assert [o.pk for o in query(pk)] == [pk]  # the first call keeps the SQL
+        with CaptureQueriesContext(connection) as kept:
+            assert [o.pk for o in query(pk)] == [pk]
+    assert "FOR UPDATE" in kept.captured_queries[0]["sql"]
+    refused = []
+    for read in (lambda: query(pk), lambda: list(Organisation.objects.select_for_update())):
+        with pytest.raises(TransactionManagementError) as error:
+            read()
+        refused.append(str(error.value))
+    assert refused[0] == refused[1]

@@ -27,26 +27,34 @@ def save_between(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Just before the completion, another session (another replica) saves the same screening,
     waiting at most a second for its lock. What happened to that save is returned."""
     outcome: list[str] = []
-    complete = services.screening_complete
 
-    def other_save_first(**kwargs: Any) -> Screening:
-        table = Screening._meta.db_table
-        with other_session(autocommit=True) as other:
-            other.execute("SET lock_timeout = '1s'")
-            try:
-                cursor = other.execute(
-                    f"UPDATE {table} SET version = version + 1, own_words = 'van een ander' "  # noqa: S608
-                    "WHERE trajectory_id = %s",
-                    [kwargs["trajectory"].pk],
-                )
-                outcome.append("stored" if cursor.rowcount == 1 else "no screening to save")
-            except psycopg.errors.LockNotAvailable:
-                outcome.append("waited for the lock")
-        return complete(**kwargs)
+    def other_save_first(complete: Any) -> Any:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            table = Screening._meta.db_table
+            with other_session(autocommit=True) as other:
+                other.execute("SET lock_timeout = '1s'")
+                try:
+                    cursor = other.execute(
+                        f"UPDATE {table} SET version = version + 1, "  # noqa: S608
+                        "own_words = 'van een ander' WHERE trajectory_id = %s",
+                        [kwargs["trajectory"].pk],
+                    )
+                    outcome.append("stored" if cursor.rowcount == 1 else "no screening to save")
+                except psycopg.errors.LockNotAvailable:
+                    outcome.append("waited for the lock")
+            return complete(*args, **kwargs)
 
-    monkeypatch.setattr(services, "screening_complete", other_save_first)
-    # The view called it by name before screening_save existed; so the test shows the old bug.
-    monkeypatch.setattr(screening_api, "screening_complete", other_save_first, raising=False)
+        return wrapped
+
+    # The completion step of a save (`_complete`), and the service the view called by name
+    # before screening_save existed; so the test shows the old bug.
+    monkeypatch.setattr(services, "_complete", other_save_first(services._complete))
+    monkeypatch.setattr(
+        screening_api,
+        "screening_complete",
+        other_save_first(services.screening_complete),
+        raising=False,
+    )
     return outcome
 
 
