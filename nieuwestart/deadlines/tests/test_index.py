@@ -392,3 +392,58 @@ def test_a_change_of_what_the_rules_store_comes_with_a_new_rules_version() -> No
         "The rules now store other deadlines: raise deadlines.index.RULES_VERSION and pin "
         "the new version and fingerprint in RULES_PIN."
     )
+
+
+def test_each_kind_of_partner_reads_its_own_current_rows_in_one_statement(
+    trajectory: Any,
+) -> None:
+    """A work list reads only its own kind of partner's deadlines. A current trajectory
+    without any of them is left out, and not recomputed."""
+    current = terms()
+    everything = index.open_deadlines([trajectory.pk], TODAY, current)[trajectory.pk]
+    kinds = {who for _, who, _ in everything}
+    assert {"inrichting", "gemeente"} <= kinds
+    for kind in kinds:
+        with CaptureQueriesContext(connection) as queries:
+            got = index.open_deadlines([trajectory.pk], TODAY, current, responsible=[kind])
+        assert sorted(got[trajectory.pk]) == sorted(r for r in everything if r[1] == kind)
+        assert len(queries.captured_queries) == 1, "current: read, not recomputed"
+    missing = Trajectory.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    with CaptureQueriesContext(connection) as queries:
+        assert index.open_deadlines([trajectory.pk], TODAY, current, responsible=["x"]) == {}
+        assert index.open_deadlines([trajectory.pk], TODAY, current, responsible=[]) == {}
+    assert len(queries.captured_queries) == 2
+    both = index.open_deadlines([missing, trajectory.pk], TODAY, current)
+    assert list(both) == [trajectory.pk], "an id without a trajectory has no deadlines"
+
+
+def test_the_stored_rows_of_one_organisation_are_read_by_key_on_postgresql(
+    trajectory: Any,
+) -> None:
+    """With national-shaped statistics (many stored rows of other trajectories), the read of
+    an organisation's 500 trajectories looks up their rows by the index. Joined without the list on the
+    rows' side, PostgreSQL read every stored row (a sequential scan): twice the time."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan of PostgreSQL")
+    from nieuwestart.deadlines.models import OpenDeadline
+
+    key = index.terms_key(terms())
+    # Stored rows of 10,000 other trajectories, 500 of them the organisation's (neither table
+    # has a database constraint on the trajectory).
+    start = trajectory.pk + 10_000
+    ids = [start + n for n in range(0, 10_000, 20)]
+    OpenDeadline.objects.bulk_create(
+        OpenDeadline(trajectory_id=start + n, code=code, responsible=who, due=TODAY)
+        for n in range(10_000)
+        for code, who in (("screening", "inrichting"), ("gemeente-contact", "gemeente"))
+    )
+    DeadlineIndex.objects.bulk_create(
+        DeadlineIndex(trajectory_id=start + n, terms_key=key, refreshed_at=timezone.now())
+        for n in range(10_000)
+    )
+    sql, params = index._stored_sql(ids, TODAY, key, ["gemeente"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE deadlines_opendeadline, deadlines_deadlineindex")
+        cursor.execute(f"EXPLAIN {sql}", params)  # nosec B608  # the module's own SQL
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan on deadlines_opendeadline" not in plan, plan
