@@ -514,8 +514,9 @@ def screening_save(
     two-server test (tests/multihost).
 
     The completion works on the row the save locked, without reading it again, and neither
-    step opens a savepoint of its own: six round trips to the database fewer than the two
-    services one after the other (docs/benchmarks.md).
+    step opens a savepoint of its own: five round trips to the database fewer than the two
+    services one after the other (two without the completion; docs/benchmarks.md). The
+    stored rows are returned, so the answer need not read them again.
     """
     saved = _update(actor=actor, trajectory=trajectory, channel=channel, **update)
     if complete:

@@ -9,7 +9,8 @@ requests each page 15 times after one warm-up: the median time, then once more t
 queries. Pages: the work lists (`/`, `/werk/`, the API), the trajectory page of three of their
 cases (a new one, one with a sent information sheet, one whose release is near, so the
 handover checklist shows), the screening form, the plan page, the notifications and
-`GET /api/v1/trajecten/{id}`, the indicator dashboard as the chain-wide account and as a
+`GET /api/v1/trajecten/{id}`, `PUT .../screening` (the own words changed, with the ETag of
+a read just before that is not timed, as `load.py` sends it), the indicator dashboard as the chain-wide account and as a
 PI's management (its counts cached, as on every request after a selection's first), and the
 work lists of a probation officer and an aftercare coordinator of the probation organisation
 and the municipality involved in the most trajectories, open or closed. Arguments
@@ -193,8 +194,9 @@ def main() -> None:
             for run in range(args.runs):
                 for kept in (True, False) if run % 2 else (False, True):
                     settings.COMPILED_QUERIES = kept
+                    send.prepare()
                     started = time.process_time()
-                    client.get(path)
+                    send()
                     cpu_by[kept].append((time.process_time() - started) * 1000)
             settings.COMPILED_QUERIES = True
             print(
