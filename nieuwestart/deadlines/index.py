@@ -109,12 +109,9 @@ def _compute(ids: list[int], today: dt.date, current: Terms) -> dict[int, _Compu
     return result
 
 
-def _current(ids: Iterable[int], today: dt.date, key: str) -> set[int]:
-    return set(
-        DeadlineIndex.objects.filter(trajectory_id__in=ids, terms_key=key)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .values_list("trajectory_id", flat=True)
-    )
+def _current(ids: Collection[int], today: dt.date, key: str) -> set[int]:
+    """Which of the trajectories have current rows (`_stored` without reading the rows)."""
+    return _stored(ids, today, key, responsible=())[0] if ids else set()
 
 
 # Trajectories per refresh transaction: a write marking one of them stale waits until the
@@ -272,9 +269,10 @@ def open_deadlines(
 def _stored(
     ids: Collection[int], today: dt.date, key: str, responsible: Collection[str] | None
 ) -> tuple[set[int], dict[int, list[Row]]]:
-    """Which of the trajectories have current rows (as `_current`), and those rows of the
-    `responsible` kinds of partner, in one statement: a current trajectory without such rows
-    comes back once, without a code. Written as SQL (`_stored_sql`): Django built this read
+    """Which of the trajectories have current rows (the terms key matches, and rows that
+    depend on today were computed today), and those rows of the `responsible` kinds of
+    partner, in one statement: a current trajectory without such rows comes back once,
+    without a code. Written as SQL (`_stored_sql`): Django built this read
     on every work list, as two round trips, and for the thousands of trajectories of a
     probation organisation building it cost more than reading it (docs/benchmarks.md)."""
     fresh: set[int] = set()
