@@ -134,6 +134,18 @@ django-checks: venv
 		DJANGO_ALLOWED_HOSTS=nieuwestart.example \
 		DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
+	$(call step,check --deploy with organisation sign-in on)
+	DATABASE_URL=sqlite://:memory: DJANGO_DEBUG=0 \
+		DJANGO_ALLOWED_HOSTS=nieuwestart.example \
+		DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		NIEUWESTART_OIDC_ENABLED=1 OIDC_OP_ISSUER=https://login.example \
+		OIDC_OP_AUTHORIZATION_ENDPOINT=https://login.example/authorize \
+		OIDC_OP_TOKEN_ENDPOINT=https://login.example/token \
+		OIDC_OP_JWKS_ENDPOINT=https://login.example/jwks \
+		OIDC_OP_END_SESSION_ENDPOINT=https://login.example/logout \
+		OIDC_RP_CLIENT_ID=nieuwestart OIDC_RP_CLIENT_AUTH=client_secret_basic \
+		OIDC_RP_CLIENT_SECRET="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+		$(PY) manage.py check --deploy --fail-level WARNING
 
 # bandit on the product code, and the OpenAPI document against the project's own Spectral
 # ruleset for the NL API Design Rules (api-rules/, docs/security.md). Spectral is pinned in

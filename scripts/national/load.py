@@ -20,8 +20,8 @@ Profiles:
   the plan page, the notifications (web and API) and the dashboards.
 - `api`: only the API endpoints that have a naive twin (work list, trajectory, screening GET
   and PUT, plan, notifications); with `--naive` the same requests go to /naief/ (no access
-  policy, no log). `--compare-rounds N` alternates policy and naive runs N times each and
-  reports the throughput ratio per round.
+  policy, no log). `--compare-rounds N` alternates policy and naive runs N times each (policy
+  first in odd rounds, naive first in even ones) and reports the throughput ratio per round.
 
 `--compare-quota-rounds N` (with `--start-server`) runs the chosen profile N times with the
 per-account and per-token quotas counting and N times with them switched off, alternating
@@ -992,7 +992,9 @@ def main() -> None:
             rounds = []
             for number in range(1, args.compare_rounds + 1):
                 pair = {}
-                for naive in (False, True):
+                # The order swaps every round (policy first, then naive first), so neither
+                # side always runs on the warmer or the cooler machine.
+                for naive in (False, True) if number % 2 else (True, False):
                     report = run_load(
                         args.base, api_personas, jars, profile="api", naive=naive, **common
                     )
