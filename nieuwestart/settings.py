@@ -500,6 +500,18 @@ if BENCHMARK_NAIVE and not (TESTING or DEBUG):
         "de naïeve eindpunten slaan de toegangsregels en het verwerkingenlog over."
     )
 
+# Synthetic BSNs (nieuwestart/core/bsn.py): numbers starting with 999 that fail the elfproef on
+# purpose, so a benchmark can use more distinct people than the 9,091 RvIG test numbers without
+# using a number that could be a real BSN. On, the inbound validation accepts them as well.
+# Never in production: only together with NIEUWESTART_TESTING or DJANGO_DEBUG, and refused
+# otherwise.
+SYNTHETIC_BSNS = env_bool("NIEUWESTART_SYNTHETIC_BSNS", False)
+if SYNTHETIC_BSNS and not (TESTING or DEBUG):
+    raise RuntimeError(
+        "NIEUWESTART_SYNTHETIC_BSNS mag alleen samen met NIEUWESTART_TESTING of DJANGO_DEBUG: "
+        "dan worden ook BSN's geaccepteerd die niet kloppen met de elfproef."
+    )
+
 # Retention (docs/retention.md, nieuwestart/retention/categories.py). Terms per data category in
 # months after a trajectory is closed, with the action: the defaults are in the code; override
 # per category as "zorginhoud=3:anonimiseren,plan=36:verwijderen". The processing log has its own

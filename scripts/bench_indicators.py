@@ -124,6 +124,7 @@ def _release_values(rng: random.Random, released: dt.date | None) -> dict:
 
 def generate(rng: random.Random, today: dt.date) -> None:
     from nieuwestart.accounts.models import User
+    from nieuwestart.core.bsn import never_real_bsns
     from nieuwestart.indicators.models import (
         MeetingAttendanceFact,
         MeetingTermFact,
@@ -151,12 +152,13 @@ def generate(rng: random.Random, today: dt.date) -> None:
         by_prison.setdefault(user.organisation_id, []).append(user)  # type: ignore[arg-type]
 
     total = ACTIVE + CLOSED
+    bsns = never_real_bsns(total)  # no number that could be a real person's
     batch = 5_000
     for offset in range(0, total, batch):
         size = min(batch, total - offset)
         persons = Person.objects.bulk_create(
             Person(
-                bsn=f"{100_000_000 + offset + i}",
+                bsn=bsns[offset + i],
                 given_names="Bench",
                 surname=f"Persoon {offset + i}",
                 birth_date=dt.date(1985, 1, 1),

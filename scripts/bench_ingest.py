@@ -24,11 +24,14 @@ validated and passed to `notification_receive` in its own transaction. Use it wi
 `einde` of a trajectory started earlier in the file, 1 repeated meldingId and 2 invalid rows.
 Those changes go through the per-row fallback inside the chunk (docs/decisions/0013).
 
-Synthetic BSNs: elfproef-valid numbers counting down from 999 999 999. The first 9,091 are the
-whole RvIG test range (9999xxxxx); beyond that (the national scale needs 25,000 distinct people)
-the numbers come from 9997xxxxx-9998xxxxx, just below it. They are not RvIG test numbers: the
-names and dates are generated, the data lives only in the throwaway cluster, and nothing
-leaves the machine (loopback only).
+BSNs: never a number that could be a real BSN. The first 9,091 people get the RvIG test
+numbers (9999xxxxx, all of them); beyond that (the national scale needs 25,000 distinct people)
+they get synthetic BSNs from 999 000 000 on: nine digits starting with 999 that FAIL the
+elfproef (weighted sum 1 more than a multiple of 11), so nobody can have one
+(nieuwestart/core/bsn.py). The script turns on NIEUWESTART_SYNTHETIC_BSNS itself, so the
+validation accepts them; it still computes the same elfproef for every row, and the invalid
+rows of `--mix` ("123456789") are still refused. Names and dates are generated, the data lives
+only in the throwaway cluster, and nothing leaves the machine (loopback only).
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nieuwestart.settings")
 os.environ.setdefault("NIEUWESTART_TESTING", "1")
+# Synthetic BSNs beyond the RvIG test numbers (see the docstring); the settings allow this only
+# together with NIEUWESTART_TESTING or DJANGO_DEBUG.
+os.environ["NIEUWESTART_SYNTHETIC_BSNS"] = "1"
 
 if not os.environ.get("DATABASE_URL"):
     sys.exit(
@@ -61,7 +67,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from nieuwestart.core.bsn import is_valid_bsn  # noqa: E402
+from nieuwestart.core import bsn as bsn_numbers  # noqa: E402
 from nieuwestart.trajectories.imports import COLUMNS  # noqa: E402
 
 GIVEN = ["Anna", "Ali", "Kim", "Piet", "Sanne", "Mohamed", "Fatima", "Jan", "Eva", "Daan"]
@@ -69,15 +75,12 @@ PREFIX = ["", "", "", "van", "de", "van der", "el"]
 SURNAME = ["Bakker", "Kaya", "Boer", "Dijk", "Jansen", "Yilmaz", "Visser", "Smit", "Meijer"]
 
 
-def synthetic_bsns(count: int) -> list[str]:
-    """`count` elfproef-valid numbers counting down from 999 999 999 (see the docstring)."""
-    found: list[str] = []
-    number = 999_999_999
-    while len(found) < count:
-        candidate = f"{number:09d}"
-        if is_valid_bsn(candidate):
-            found.append(candidate)
-        number -= 1
+def people_bsns(count: int) -> list[str]:
+    """`count` distinct BSNs: the RvIG test numbers first, then synthetic ones (the docstring)."""
+    found = bsn_numbers.test_bsns(count)
+    found += bsn_numbers.synthetic_bsns(count - len(found))
+    if len(found) < count:
+        sys.exit(f"bench_ingest: at most {len(found)} distinct BSNs, {count} asked")
     return found
 
 
@@ -95,7 +98,7 @@ def notification_rows(count: int, *, seed: int, mix: bool, prefix: str) -> list[
         .order_by("code")
         .values_list("code", flat=True)
     )
-    bsns = synthetic_bsns(count)
+    bsns = people_bsns(count)
     today = timezone.localdate()
     rows: list[dict[str, str]] = []
     started: list[dict[str, str]] = []

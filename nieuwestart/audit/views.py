@@ -22,7 +22,7 @@ from nieuwestart.accounts.models import Role, User
 from nieuwestart.audit.models import Action, Channel
 from nieuwestart.audit.selectors import entries_for_person, entries_for_trajectory, entries_for_user
 from nieuwestart.audit.services import log_processing
-from nieuwestart.core.bsn import is_valid_bsn
+from nieuwestart.core.bsn import is_acceptable_bsn
 from nieuwestart.trajectories.models import Person
 
 
@@ -39,7 +39,7 @@ class PersonSearchForm(forms.Form):
 
     def clean_bsn(self) -> str:
         value: str = self.cleaned_data["bsn"].strip()
-        if not is_valid_bsn(value):
+        if not is_acceptable_bsn(value):
             raise forms.ValidationError(
                 _("Dit is geen geldig BSN: het klopt niet met de elfproef.")
             )

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from nieuwestart.core.bsn import is_valid_bsn
+from nieuwestart.core.bsn import is_acceptable_bsn
 from nieuwestart.organisations.models import Organisation, OrganisationKind
 from nieuwestart.trajectories.models import NotificationKind
 
@@ -176,7 +176,7 @@ def validate_notification(
             errors.append(FieldError("persoon.bsn", REQUIRED, "Dit veld is verplicht."))
         elif not isinstance(bsn, str) or len(bsn) != 9 or not bsn.isdigit():
             errors.append(FieldError("persoon.bsn", INVALID, "Een BSN heeft precies 9 cijfers."))
-        elif not is_valid_bsn(bsn):
+        elif not is_acceptable_bsn(bsn):
             errors.append(
                 FieldError(
                     "persoon.bsn",

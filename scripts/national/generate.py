@@ -52,6 +52,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from nieuwestart.core.bsn import never_real_bsns  # noqa: E402
+
 ACTIVE = 12_000
 CLOSED = 100_000
 CASEMANAGERS = 400
@@ -155,24 +157,6 @@ def execute(sql: str, params: Sequence[Any] = ()) -> int:
 
 
 # --- BSNs ---------------------------------------------------------------------------------------
-
-
-def _elfproef(number: int) -> bool:
-    digits = f"{number:09d}"
-    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-    return sum(w * int(d) for w, d in zip(weights, digits, strict=True)) % 11 == 0
-
-
-def synthetic_bsns(count: int) -> list[str]:
-    """Valid RvIG test BSNs first, then 999xxxxxx numbers that fail the elfproef (never real)."""
-    valid = [n for n in range(999_900_000, 1_000_000_000) if _elfproef(n)]
-    result = [f"{n:09d}" for n in valid[:count]]
-    number = 999_999_999
-    while len(result) < count:
-        if not _elfproef(number):
-            result.append(f"{number:09d}")
-        number -= 1
-    return result
 
 
 # --- The generator ------------------------------------------------------------------------------
@@ -359,7 +343,7 @@ class Generator:
 
         rng = self.rng
         total = self.active + self.closed
-        bsns = synthetic_bsns(total)
+        bsns = never_real_bsns(total)
         person_first = next_id("trajectories_person")
         trajectory_first = next_id("trajectories_trajectory")
         self.specs: list[dict[str, Any]] = []

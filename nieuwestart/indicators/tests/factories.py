@@ -9,11 +9,19 @@ from typing import Any
 
 from django.utils import timezone
 
+from nieuwestart.core.bsn import is_valid_bsn
 from nieuwestart.indicators.models import TrajectoryFact
 from nieuwestart.organisations.models import Organisation
 from nieuwestart.trajectories.models import Person, Trajectory
 
 _numbers = itertools.count(1)
+
+
+def _never_real(n: int) -> str:
+    """A BSN of its own per number that fails the elfproef, so it is nobody's: a decade of
+    numbers each, of which at most one passes (the last digit weighs -1)."""
+    number = 999_000_000 + 10 * n
+    return f"{number + 1 if is_valid_bsn(f'{number:09d}') else number:09d}"
 
 
 def org(code: str) -> Organisation:
@@ -31,7 +39,7 @@ def fact(
     n = next(_numbers)
     pi, gm = org(prison), org(municipality)
     person = Person.objects.create(
-        bsn=f"{900000000 + n}",
+        bsn=_never_real(n),
         given_names="Geheim",
         surname=f"Persoon{n}",
         birth_date=dt.date(1990, 1, 1),
