@@ -129,6 +129,9 @@ TEMPLATES = [
                 "nieuwestart.core.context_processors.site",
                 "nieuwestart.notify.context_processors.notifications",
             ],
+            # Django's i18n tags with constant texts remembered per language
+            # (nieuwestart/core/templatetags/i18n_kept.py); templates still `{% load i18n %}`.
+            "libraries": {"i18n": "nieuwestart.core.templatetags.i18n_kept"},
         },
     },
 ]
