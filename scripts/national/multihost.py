@@ -4,21 +4,32 @@
 
 What it does, all on 127.0.0.1:
 1. Creates a fresh database next to the one in DATABASE_URL (dropped at the end), migrates it and
-   fills it with `generate.py --scale` (default 0.01: about 1,100 trajectories).
+   fills it with `generate.py --scale` (default 0.01: about 1,100 trajectories). A retention dry
+   run announces what is due; for `--retention-trajectories` closed trajectories (default 120)
+   the announcement is moved back past the notice period, so those removals are due now.
 2. Starts an SMTP sink and TWO separate gunicorn instances (two "hosts": different ports, 2
    workers each) on that one database.
 3. For `--duration` seconds, at the same time: the mixed load of load.py against both servers;
    two writers saving the SAME screening with If-Match, one through each server; an auditor
-   reading trajectories through both servers; and `manage.py process_notifications` started
-   twice at once (two hosts' schedulers).
+   reading trajectories through both servers; and each command the Helm chart schedules
+   (`process_notifications`, `deadlines_index`, `indicators_refresh`, `retention_run --apply`)
+   started twice at the same moment (two hosts' schedulers), the pairs `--stagger` seconds apart.
 4. Checks, and exits non-zero when one fails:
    - no server error (5xx or a failed connection) and no other unexpected answer;
    - every accepted screening write is visible through the other server straight away, a stale
      write is answered 412, and the screening's final version equals its start version plus the
      accepted writes (no silent overwrite, no lost update);
    - exactly one processing-log row per logged read of the auditor, and one per accepted write;
-   - both schedulers succeed; no notification is stored twice for a user; every e-mail the
-     outbox marks as sent reached the SMTP sink exactly once, and nothing reached it twice.
+   - both runs of every command exit 0;
+   - notifications: none stored twice for a user; every e-mail the outbox marks as sent reached
+     the SMTP sink exactly once, and nothing reached it twice;
+   - deadlines: every open trajectory has its index row, and every row marked current holds
+     exactly the open deadlines the rules give now (none stored twice);
+   - retention: every removal announced long enough ago was carried out once, by one of the two
+     runs, with one log entry; no trajectory was handled by both; nothing announced later was
+     touched; the identities that were due are replaced by a placeholder;
+   - indicators: one snapshot left (today's); every trajectory's facts were written by the two
+     runs; one more refresh on its own changes no fact, child row or snapshot row.
 """
 
 from __future__ import annotations
@@ -211,14 +222,355 @@ def auditor(bases: list[str], token: str, trajectories: list[str], rounds: int, 
         client.close()
 
 
+# --- The scheduled commands, twice at once ------------------------------------------------------
+
+# The Helm chart's scheduled commands (deploy/helm/nieuwestart/values.yaml, `scheduler.jobs`).
+# Each is started twice at the same moment: what two hosts' schedulers would do.
+JOBS: list[tuple[str, list[str]]] = [
+    ("process_notifications", ["process_notifications"]),
+    ("deadlines_index", ["deadlines_index"]),
+    ("indicators_refresh", ["indicators_refresh"]),
+    ("retention_run --apply", ["retention_run", "--apply"]),
+]
+
+
+def run_pair(
+    name: str, command: list[str], delay: float, env: dict[str, str], zero: float, out: dict
+) -> None:
+    """After `delay` seconds, start `manage.py <command>` twice at the same moment and wait for
+    both. Stores the exit codes, the output and when they started and ended (seconds after
+    `zero`, the start of the load)."""
+    time.sleep(delay)
+    started = time.time()
+    processes = [
+        subprocess.Popen(  # noqa: S603
+            [PYTHON, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    output: list[tuple[str, str]] = [("", ""), ("", "")]
+    ended = [0.0, 0.0]
+
+    def wait(i: int) -> None:
+        try:
+            output[i] = processes[i].communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            processes[i].kill()
+            output[i] = processes[i].communicate()
+        ended[i] = round(time.time() - zero, 1)
+
+    waiters = [threading.Thread(target=wait, args=(i,)) for i in range(2)]
+    for waiter in waiters:
+        waiter.start()
+    for waiter in waiters:
+        waiter.join()
+    out[name] = {
+        "codes": [p.returncode for p in processes],
+        "stdout": [o for o, _ in output],
+        "stderr": [e for _, e in output],
+        "started": round(started - zero, 1),
+        "ended": ended,
+    }
+
+
+def job_line(job: dict) -> str:
+    """The two runs' exit codes and output, on one line, for a check's text."""
+    outputs = " | ".join(out.strip().replace("\n", " ")[-300:] for out in job["stdout"])
+    return f"exit {job['codes']}, started +{job['started']} s, ended +{job['ended']} s: {outputs}"
+
+
+def prepare_retention(trajectories: int) -> dict[str, Any]:
+    """Make removals due that two concurrent `retention_run --apply` must each carry out once.
+
+    The generated closed trajectories are past their terms (closed up to 3 years ago), but a
+    removal needs an announcement at least RETENTION_NOTICE_DAYS old, and this database is new.
+    So: a real dry run announces what is due (one `RetentionItem` per trajectory and category),
+    and for `trajectories` of them (picked by UUID, so a mix of closings over 6 and over 24
+    months ago) the announcement is moved back past the notice period. Allowed only because
+    this script made this database and drops it at the end. The rest stays announced today:
+    the concurrent runs must leave it alone."""
+    from django.conf import settings
+    from django.db import connection
+
+    from nieuwestart.retention.models import RetentionItem
+    from nieuwestart.retention.services import retention_run
+
+    retention_run(apply=False)
+    announced = RetentionItem.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT trajectory_uuid FROM retention_retentionitem "
+            "ORDER BY trajectory_uuid LIMIT %s",
+            [trajectories],
+        )
+        chosen = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "UPDATE retention_retentionitem SET first_reported_at = first_reported_at - "
+            "make_interval(days => %s) WHERE trajectory_uuid = ANY(%s) RETURNING id",
+            [settings.RETENTION_NOTICE_DAYS + 1, chosen],
+        )
+        aged = {row[0] for row in cursor.fetchall()}
+    return {"announced": announced, "trajectories": chosen, "items": aged}
+
+
+def check_deadlines(checks: Checks, job: dict) -> dict[str, Any]:
+    """Both runs succeed, every open trajectory has its one index row, and every row marked
+    current holds exactly what the rules give now."""
+    from collections import defaultdict
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from nieuwestart.deadlines.index import _compute, terms_key
+    from nieuwestart.deadlines.models import DeadlineIndex, OpenDeadline
+    from nieuwestart.deadlines.selectors import terms
+    from nieuwestart.trajectories.models import Phase, Trajectory
+
+    # 0 only. 3 means a row marked current differed from the rules: here every write goes
+    # through the services, which mark the row stale in the write's transaction, so 3 would
+    # be a write path that does not, or one run storing rows over the other's: both unsafe.
+    checks.check(job["codes"] == [0, 0], f"both deadlines_index runs succeeded ({job_line(job)})")
+    today = timezone.localdate()
+    current_terms = terms()
+    key = terms_key(current_terms)
+    open_ids = set(Trajectory.objects.exclude(phase=Phase.CLOSED).values_list("pk", flat=True))
+    index = {
+        pk: (terms_, valid_until)
+        for pk, terms_, valid_until in DeadlineIndex.objects.values_list(
+            "trajectory_id", "terms_key", "valid_until"
+        )
+    }
+    missing = open_ids - index.keys()
+    current = sorted(
+        pk
+        for pk in open_ids & index.keys()
+        if index[pk][0] == key and (index[pk][1] is None or index[pk][1] >= today)
+    )
+    stale = len(open_ids) - len(missing) - len(current)
+    stored: dict[int, set] = defaultdict(set)
+    for pk, code, who, due in OpenDeadline.objects.filter(trajectory_id__in=current).values_list(
+        "trajectory_id", "code", "responsible", "due"
+    ):
+        stored[pk].add((code, who, due))
+    computed = _compute(current, today, current_terms)
+    differ = [
+        pk for pk in current if stored[pk] != set(computed[pk].rows if pk in computed else [])
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT trajectory_id, code FROM deadlines_opendeadline "
+            "GROUP BY 1, 2 HAVING count(*) > 1) d"
+        )
+        twice = cursor.fetchone()[0]
+    rows = sum(len(stored[pk]) for pk in current)
+    checks.check(
+        not missing and not differ and twice == 0,
+        f"deadline index: {len(open_ids)} open trajectories, {len(missing)} without an index "
+        f"row; {len(current)} current ({rows} open deadlines), {len(differ)} of them differ "
+        f"from the rules now; {stale} marked stale by a later write (recomputed when read); "
+        f"{twice} deadlines stored twice",
+    )
+    return {
+        "open_trajectories": len(open_ids),
+        "current": len(current),
+        "stale": stale,
+        "missing": len(missing),
+        "differ": len(differ),
+        "open_deadlines": rows,
+    }
+
+
+def indicator_state() -> dict[str, Any]:
+    """Everything a refresh writes, without row ids and times: the facts per trajectory, their
+    child rows and the snapshot's rows (as counters: a row stored twice counts twice)."""
+    from nieuwestart.indicators.models import (
+        IndicatorFactMonth,
+        IndicatorRowMonth,
+        MeetingAttendanceFact,
+        MeetingTermFact,
+        TrajectoryFact,
+    )
+
+    def columns(model: Any, leave_out: tuple[str, ...]) -> list[str]:
+        return [f.attname for f in model._meta.concrete_fields if f.name not in leave_out]
+
+    facts = {
+        row[0]: row[1:]
+        for row in TrajectoryFact.objects.values_list(
+            "trajectory_id", *columns(TrajectoryFact, ("trajectory", "refreshed_at"))
+        )
+    }
+    result: dict[str, Any] = {"facts": facts}
+    for label, model in (
+        ("terms", MeetingTermFact),
+        ("meetings", MeetingAttendanceFact),
+        ("fact_months", IndicatorFactMonth),
+        ("row_months", IndicatorRowMonth),
+    ):
+        result[label] = Counter(model.objects.values_list(*columns(model, ("id", "snapshot"))))
+    return result
+
+
+def check_indicators(checks: Checks, job: dict, started: float) -> dict[str, Any]:
+    """Both runs succeed and leave one snapshot, every trajectory's facts were refreshed, and
+    what they left equals what one more refresh on its own gives."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from nieuwestart.indicators.models import (
+        IndicatorFactMonth,
+        IndicatorRowMonth,
+        IndicatorSnapshot,
+        TrajectoryFact,
+    )
+    from nieuwestart.indicators.services import indicator_facts_refresh
+    from nieuwestart.trajectories.models import Trajectory
+
+    trajectories = Trajectory.objects.count()
+    said = [f"{trajectories} trajectories refreshed" in out for out in job["stdout"]]
+    checks.check(
+        job["codes"] == [0, 0] and all(said),
+        f"both indicators_refresh runs succeeded, each over all {trajectories} trajectories "
+        f"({job_line(job)})",
+    )
+    snapshots = list(IndicatorSnapshot.objects.values_list("pk", "as_of"))
+    snapshot_ids = [pk for pk, _ in snapshots]
+    strays = (
+        IndicatorFactMonth.objects.exclude(snapshot_id__in=snapshot_ids[-1:]).count()
+        + IndicatorRowMonth.objects.exclude(snapshot_id__in=snapshot_ids[-1:]).count()
+    )
+    checks.check(
+        len(snapshots) == 1 and snapshots[0][1] == timezone.localdate() and strays == 0,
+        f"one indicator snapshot left, of today ({len(snapshots)} snapshots: {snapshots}; "
+        f"{strays} month rows of another snapshot)",
+    )
+    since = dt.datetime.fromtimestamp(started, tz=dt.UTC)
+    facts = TrajectoryFact.objects.count()
+    refreshed = TrajectoryFact.objects.filter(refreshed_at__gte=since).count()
+    before = indicator_state()
+    t0 = time.time()
+    indicator_facts_refresh()
+    single = round(time.time() - t0, 1)
+    after = indicator_state()
+    differ = [label for label in before if before[label] != after[label]]
+    changed = sum(1 for pk, row in after["facts"].items() if before["facts"].get(pk) != row)
+    checks.check(
+        facts == trajectories == refreshed and not differ,
+        f"indicator facts: {facts} rows for {trajectories} trajectories, {refreshed} written by "
+        f"the two runs; one more refresh on its own ({single} s) changes nothing "
+        f"({len(before['terms'])} meeting terms, {len(before['meetings'])} meetings, "
+        f"{sum(before['fact_months'].values()) + sum(before['row_months'].values())} snapshot "
+        f"rows; differing: {differ or 'none'}, {changed} fact rows)",
+    )
+    return {
+        "facts": facts,
+        "meeting_terms": sum(before["terms"].values()),
+        "snapshot_rows": sum(before["fact_months"].values()) + sum(before["row_months"].values()),
+        "snapshots": len(snapshots),
+        "single_refresh_seconds": single,
+    }
+
+
+def check_retention(checks: Checks, job: dict, prepared: dict[str, Any]) -> dict[str, Any]:
+    """Both runs succeed; every removal announced long enough ago is carried out once, by one
+    of the two, with one log entry; nothing announced later is touched."""
+    from nieuwestart.audit.models import Channel, ProcessingLogEntry
+    from nieuwestart.audit.services import PURGE_PURPOSE
+    from nieuwestart.retention.models import ItemStatus, RetentionItem, RetentionReport, RunMode
+    from nieuwestart.trajectories.models import Trajectory
+
+    reports = list(RetentionReport.objects.filter(mode=RunMode.APPLY).order_by("pk"))
+    errors = [r.errors for r in reports if r.errors]
+    checks.check(
+        job["codes"] == [0, 0] and len(reports) == 2 and not errors,
+        f"both retention_run --apply runs succeeded, {len(reports)} reports, errors: "
+        f"{errors or 'none'} ({job_line(job)})",
+    )
+    aged: set[int] = prepared["items"]
+    done = {
+        pk: (trajectory, category, report)
+        for pk, trajectory, category, report in RetentionItem.objects.filter(
+            status=ItemStatus.DONE
+        ).values_list("pk", "trajectory_uuid", "category", "done_report_id")
+    }
+    waiting = RetentionItem.objects.filter(status=ItemStatus.PROPOSED).count()
+    checks.check(
+        bool(aged) and set(done) == aged,
+        f"retention: {len(aged)} removals announced long enough ago on "
+        f"{len(prepared['trajectories'])} closed trajectories, {len(set(done) & aged)} carried "
+        f"out; {len(set(done) - aged)} carried out that were announced today (must be 0), "
+        f"{waiting} of {prepared['announced'] - len(aged)} still waiting",
+    )
+    entries = Counter(
+        (str(trajectory), categories)
+        for trajectory, categories in ProcessingLogEntry.objects.filter(
+            purpose=PURGE_PURPOSE, channel=Channel.SYSTEM
+        )
+        .exclude(categories="verwerkingenlog")
+        .values_list("trajectory_uuid", "categories")
+    )
+    expected = Counter((str(t), category) for t, category, _ in done.values())
+    twice = sum(1 for n in entries.values() if n > 1)
+    checks.check(
+        entries == expected,
+        f"one log entry per removal: {sum(entries.values())} entries for {len(done)} removals, "
+        f"{twice} logged twice, {len(expected - entries)} not logged",
+    )
+    by_trajectory: dict[str, set[int]] = {}
+    for trajectory, _category, report in done.values():
+        by_trajectory.setdefault(str(trajectory), set()).add(report)
+    shared = [t for t, runs in by_trajectory.items() if len(runs) > 1]
+    per_run = {r.pk: sum(c["uitgevoerd"] for c in r.summary.values()) for r in reports}
+    split = Counter(next(iter(runs)) for runs in by_trajectory.values())
+    checks.check(
+        not shared and sum(per_run.values()) == len(done),
+        f"each trajectory handled by one run: the runs carried out {list(per_run.values())} "
+        f"removals on {[split[pk] for pk in per_run]} trajectories; {len(shared)} trajectories "
+        "touched by both",
+    )
+    identity = [t for t, category, _ in done.values() if category == "identiteit"]
+    named = Trajectory.objects.filter(uuid__in=identity).exclude(
+        person__bsn__startswith="X", person__surname=""
+    )
+    checks.check(
+        not named.exists(),
+        f"the {len(identity)} trajectories whose identity was due now have a placeholder person "
+        f"({named.count()} still with their own)",
+    )
+    return {
+        "announced": prepared["announced"],
+        "due": len(aged),
+        "trajectories": len(prepared["trajectories"]),
+        "carried_out": len(done),
+        "per_run": list(per_run.values()),
+        "log_entries": sum(entries.values()),
+        "logged_twice": twice,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=0.01)
-    parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--writes", type=int, default=40, help="screening saves per writer")
+    parser.add_argument(
+        "--retention-trajectories",
+        type=int,
+        default=120,
+        help="closed trajectories whose removals are made due for the concurrent retention runs",
+    )
+    parser.add_argument(
+        "--stagger", type=float, default=1.0, help="seconds between starting the command pairs"
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL", "")
@@ -322,6 +674,14 @@ def main() -> int:
         writes_log_before = ProcessingLogEntry.objects.filter(
             user=writer_user, action="wijzigen", trajectory_uuid=target.uuid
         ).count()
+        t0 = time.time()
+        prepared = prepare_retention(args.retention_trajectories)
+        print(
+            f"Retention: a dry run announced {prepared['announced']} removals; "
+            f"{len(prepared['items'])} of them, on {len(prepared['trajectories'])} trajectories, "
+            f"made due ({time.time() - t0:.1f} s)",
+            flush=True,
+        )
         connection.close()
 
         write_out: dict[str, Any] = {
@@ -378,23 +738,43 @@ def main() -> int:
                 target=auditor, args=(bases, audit_token, audit_trajectories, 60, audit_out)
             ),
         ]
-        for thread in threads:
-            thread.start()
-        time.sleep(min(3.0, args.duration / 4))
-        schedulers = [
-            subprocess.Popen(  # noqa: S603
-                [PYTHON, "manage.py", "process_notifications"],
-                cwd=ROOT,
-                env=scheduler_env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
+        # Each scheduled command twice at once, the pairs a little apart, all in the load.
+        load_started = time.time()
+        jobs: dict[str, dict[str, Any]] = {}
+        first = min(3.0, args.duration / 4)
+        pairs = [
+            threading.Thread(
+                target=run_pair,
+                args=(name, command, first + i * args.stagger, scheduler_env, load_started, jobs),
             )
-            for _ in range(2)
+            for i, (name, command) in enumerate(JOBS)
         ]
-        scheduler_output = [s.communicate(timeout=300) for s in schedulers]
+        for thread in threads + pairs:
+            thread.start()
+        for thread in pairs:
+            thread.join(timeout=330)
         for thread in threads:
             thread.join(timeout=args.duration + 120)
+        all_ended = round(time.time() - load_started, 1)
+        summary["jobs"] = {
+            name: {k: job[k] for k in ("codes", "started", "ended")} for name, job in jobs.items()
+        }
+        summary["load_window"] = [0, args.duration]
+        summary["everything_ended"] = all_ended
+        last = max(max(job["ended"]) for job in jobs.values()) if jobs else None
+        summary["commands_within_load"] = last is not None and last <= args.duration
+        print(
+            "Commands (seconds after the load started; the load ran "
+            f"{args.duration:.0f} s"
+            + ("" if summary["commands_within_load"] else ", SOME RAN PAST ITS END")
+            + "): "
+            + ", ".join(f"{n} +{j['started']} to +{j['ended']}" for n, j in jobs.items()),
+            flush=True,
+        )
+        for name, job in jobs.items():
+            if job["codes"] != [0, 0]:
+                for err in job["stderr"]:
+                    print(f"{name}: {err[-2000:]}", file=sys.stderr)
 
         print("Checks:", flush=True)
         report = load_out
@@ -459,15 +839,11 @@ def main() -> int:
             f"one processing-log row per logged read ({reads_logged} rows for "
             f"{audit_out['reads']} reads through both servers)",
         )
-        codes = [s.returncode for s in schedulers]
+        notifications_job = jobs["process_notifications"]
         checks.check(
-            codes == [0, 0],
-            f"both schedulers finished ({codes}): "
-            + " | ".join(out.strip().replace("\n", " ") for out, _ in scheduler_output),
+            notifications_job["codes"] == [0, 0],
+            f"both process_notifications runs succeeded ({job_line(notifications_job)})",
         )
-        if codes != [0, 0]:
-            for _, err in scheduler_output:
-                print(err[-2000:], file=sys.stderr)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM (SELECT recipient_id, dedup_key FROM notify_notification "
@@ -484,6 +860,13 @@ def main() -> int:
             sent > 0 and len(received) == sent and not twice,
             f"e-mail: {sent} marked sent, {len(received)} received by the sink, "
             f"{len(twice)} received twice",
+        )
+        summary["deadlines"] = check_deadlines(checks, jobs["deadlines_index"])
+        summary["retention"] = check_retention(checks, jobs["retention_run --apply"], prepared)
+        summary["indicators"] = check_indicators(
+            checks,
+            jobs["indicators_refresh"],
+            load_started + jobs["indicators_refresh"]["started"],
         )
         summary.update(
             {

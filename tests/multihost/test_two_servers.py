@@ -3,8 +3,11 @@
 Runs scripts/national/multihost.py as a real subprocess: it makes its own database next to the
 one in DATABASE_URL, starts two gunicorn instances and an SMTP sink on 127.0.0.1, and checks
 0 server errors, If-Match conflicts answered 412 without lost updates, every accepted write
-visible through the other server, one log row per logged access, and two schedulers at once
-without a duplicate notification or e-mail. About a minute on 2 CPUs.
+visible through the other server, one log row per logged access, and every scheduled command of
+the Helm chart run twice at once as real processes: no duplicate notification or e-mail, a
+deadline index equal to the rules, every due retention removal done and logged once by one of
+the two runs, and indicator facts and one snapshot equal to what a single refresh gives. About
+two minutes on 2 CPUs.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def test_two_servers_share_one_database_without_errors_or_lost_updates(tmp_path)
             "--scale",
             "0.01",
             "--duration",
-            "20",
+            "30",
             "--json",
             str(summary),
         ],
@@ -57,3 +60,14 @@ def test_two_servers_share_one_database_without_errors_or_lost_updates(tmp_path)
     assert data["load"]["server_errors"] == 0
     assert data["accepted_writes"] > 0 and data["conflicts_412"] > 0
     assert data["emails_sent"] == data["emails_received"] > 0
+    assert {name: job["codes"] for name, job in data["jobs"].items()} == {
+        "process_notifications": [0, 0],
+        "deadlines_index": [0, 0],
+        "indicators_refresh": [0, 0],
+        "retention_run --apply": [0, 0],
+    }
+    assert data["deadlines"]["missing"] == data["deadlines"]["differ"] == 0
+    retention = data["retention"]
+    assert retention["carried_out"] == retention["due"] == retention["log_entries"] > 0
+    assert retention["logged_twice"] == 0
+    assert data["indicators"]["snapshots"] == 1
