@@ -62,8 +62,28 @@ class Template(DjangoBackendTemplate):
             made.dicts.clear()
 
 
+# Libraries the settings deliberately load in place of Django's own under the same name
+# (TEMPLATES' `libraries`): Django's check warns about any library name used twice
+# (templates.W003); this one replacement is meant, every other double name still warns.
+REPLACED_LIBRARIES = {"i18n": "nieuwestart.core.templatetags.i18n_kept"}
+
+
 class DjangoTemplates(DjangoBackend):
     """settings.TEMPLATES' backend: Django's, with the Template above."""
+
+    def check(self, **kwargs: Any) -> list[Any]:
+        return [
+            message
+            for message in super().check(**kwargs)
+            if not (
+                message.id == "templates.W003"
+                and any(
+                    message.msg.startswith(f"{name!r} is used for multiple")
+                    and self.engine.libraries.get(name) == module
+                    for name, module in REPLACED_LIBRARIES.items()
+                )
+            )
+        ]
 
     def from_string(self, template_code: str) -> Template:
         return Template(self.engine.from_string(template_code), self)

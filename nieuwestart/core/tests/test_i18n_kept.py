@@ -105,3 +105,17 @@ def test_pages_are_the_same_as_with_djangos_own_tags(web, alice, trajectory):
         assert ours == theirs, (languages[index // len(paths)], paths[index % len(paths)])
     assert all("<html" in page for page in kept)
     assert kept[0] != kept[len(paths)]  # the languages differ
+
+
+def test_the_deliberate_replacement_passes_the_checks_but_other_double_names_still_warn():
+    # `manage.py check --deploy --fail-level WARNING` runs in CI: the replacement of Django's
+    # i18n library is meant, a second library named like another one is still a mistake.
+    backend = engines["django"]
+    assert backend.check() == []
+    backend.engine.libraries["static"] = "nieuwestart.core.templatetags.i18n_kept"
+    try:
+        warnings = backend.check()
+    finally:
+        del backend.engine.libraries["static"]
+    assert [w.id for w in warnings] == ["templates.W003"]
+    assert "'static'" in warnings[0].msg
