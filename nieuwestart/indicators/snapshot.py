@@ -99,6 +99,10 @@ def row_indicator_codes() -> str:
     return ",".join(i.code for i in row_indicators())
 
 
+# pg_advisory_xact_lock key of the snapshot build (one build at a time, across hosts).
+SNAPSHOT_BUILD_LOCK = 0x6E73496E  # "nsIn"
+
+
 def current_snapshot(today: dt.date) -> IndicatorSnapshot | None:
     """The snapshot that answers requests of `today`, if any."""
     return IndicatorSnapshot.objects.filter(as_of=today, layout=layout()).order_by("-pk").first()
@@ -223,6 +227,13 @@ def indicator_snapshot_build(*, today: dt.date | None = None) -> IndicatorSnapsh
     snapshots. Readers keep using the previous snapshot (or the child rows) until it commits."""
     today = today or timezone.localdate()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One build at a time: two builds at once (the scheduler on two hosts) would each
+            # not see the other's uncommitted snapshot and both would stay. The second waits,
+            # then counts the newest facts and removes the first's snapshot. SQLite allows one
+            # writer at a time anyway.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SNAPSHOT_BUILD_LOCK])
         snapshot = IndicatorSnapshot.objects.create(
             as_of=today, built_at=timezone.now(), layout=layout()
         )

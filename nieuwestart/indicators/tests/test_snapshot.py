@@ -7,15 +7,21 @@ compare, and check when the snapshot is (not) used."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
+import threading
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from nieuwestart.indicators import selectors, snapshot
 from nieuwestart.indicators.models import (
+    IndicatorFactMonth,
+    IndicatorRowMonth,
     IndicatorSnapshot,
     MeetingAttendanceFact,
     MeetingTermFact,
@@ -25,6 +31,7 @@ from nieuwestart.indicators.models import (
 from nieuwestart.indicators.selectors import Filters, indicator_results
 from nieuwestart.indicators.services import indicator_facts_refresh
 from nieuwestart.indicators.tests.factories import fact, meetings, terms
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +206,36 @@ def test_a_full_refresh_builds_the_snapshot_and_a_partial_one_drops_it(trajector
     indicator_facts_refresh(trajectory_ids=[trajectory.pk], today=TODAY)
     assert snapshot.current_snapshot(TODAY) is None
     assert not IndicatorSnapshot.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two sessions at once")
+@pytest.mark.parametrize("older", [False, True], ids=["first-build", "after-yesterday"])
+def test_two_builds_at_once_leave_one_snapshot(
+    transactional_db: Any, reference_data: Any, older: bool
+) -> None:
+    """The scheduler runs on two hosts and both build the snapshot at the same moment: one
+    snapshot is left, with its month rows, and no stray rows of the other. Each build waits in
+    the middle (its snapshot made, not committed) until the other has made its own too, or for
+    two seconds: without one build at a time both would stay."""
+    _data_set()
+    if older:
+        snapshot.indicator_snapshot_build(today=TODAY - dt.timedelta(days=1))
+    made = threading.Barrier(2)
+    fact_months = snapshot._fact_months
+
+    def slow_fact_months(*args: Any, **kwargs: Any) -> Any:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            made.wait(timeout=2)  # else the other build waits for its turn: go on
+        return fact_months(*args, **kwargs)
+
+    with mock.patch.object(snapshot, "_fact_months", slow_fact_months):
+        built = run_together(2, lambda: snapshot.indicator_snapshot_build(today=TODAY).pk)
+
+    assert list(IndicatorSnapshot.objects.values_list("pk", flat=True)) == [max(built)]
+    kept = IndicatorSnapshot.objects.get()
+    assert {row.snapshot_id for row in IndicatorFactMonth.objects.all()} == {kept.pk}
+    assert set(IndicatorRowMonth.objects.values_list("snapshot_id", flat=True)) <= {kept.pk}
+    # The same rows as one build on its own.
+    rows = IndicatorFactMonth.objects.count(), IndicatorRowMonth.objects.count()
+    snapshot.indicator_snapshot_build(today=TODAY)
+    assert (IndicatorFactMonth.objects.count(), IndicatorRowMonth.objects.count()) == rows
