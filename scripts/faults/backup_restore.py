@@ -16,6 +16,15 @@ the append-only triggers of the processing log (audit migration 0002) exist in t
 database and refuse an UPDATE there; `manage.py migrate --check` finds nothing to do; and the
 application can write in the restored database (a new log row gets a fresh id: the sequences
 came along).
+
+Then the retention step after a restore (docs/retention.md, "Backups and restore"): the backup
+was made after a retention run had announced removals and before they were carried out, so the
+restore brings back data that the source database has removed since. The drill runs the step
+the runbook prescribes, `retention_run --apply`, on the restored database and checks that it
+ends as the source did: the same people shown on each trajectory (names, BSN, birth date), the
+same row counts in the chain's tables, the same removals done per category, each with its log
+entry. The clock is moved on with the service's `now` (20 years, past every term, and the
+notice period), not by editing dates.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from faultlib import Cluster, app_env, cluster, django_json, finish, log, manage
 
@@ -46,6 +56,50 @@ entry = log_processing(actor=None, action="raadplegen", categories=[], purpose="
                        channel="systeem", detail="schrijftest na herstel")
 print(json.dumps([highest, entry.pk]))
 """
+
+
+# Moved clock for the retention step: the announcement, the source's removal after the backup,
+# the restored database's removal after the restore.
+RETENTION = """
+import datetime as dt, json
+from django.conf import settings
+from django.utils import timezone
+from nieuwestart.retention.services import retention_run
+announced = timezone.now() + dt.timedelta(days=20 * 366)
+at = {"announce": announced,
+      "source": announced + dt.timedelta(days=settings.RETENTION_NOTICE_DAYS + 1),
+      "restored": announced + dt.timedelta(days=settings.RETENTION_NOTICE_DAYS + 2)}[STEP]
+report = retention_run(apply=STEP != "announce", now=at)
+print(json.dumps({"errors": report.errors, "summary": report.summary}))
+"""
+# What a user sees of each trajectory's person (person rows' own ids and uuids differ: a
+# removal makes a new anonymous person in each database).
+SHOWN = (
+    "SELECT md5(string_agg(concat_ws('|', t.uuid, p.bsn, p.given_names, p.surname_prefix,"
+    " p.surname, p.birth_date), E'\\n' ORDER BY t.uuid))"
+    " FROM trajectories_trajectory t JOIN trajectories_person p ON p.id = t.person_id"
+)
+DONE = (
+    "SELECT coalesce(string_agg(category || ':' || n, ',' ORDER BY category), '') FROM"
+    " (SELECT category, count(*) AS n FROM retention_retentionitem"
+    "  WHERE done_at IS NOT NULL GROUP BY category) d"
+)
+PLANNER_LOG = "SELECT count(*) FROM audit_processinglogentry WHERE username = 'systeem:planner'"
+
+
+def retention(step: str, env: dict[str, str]) -> dict[str, Any]:
+    """One retention run at the moved clock. The log's own term is set past the moved clock:
+    the database refuses to purge log rows younger than the term by its own clock (audit
+    migration 0003), and the drill is about the chain data."""
+    log_term = {"NIEUWESTART_BEWAARTERMIJN_LOG_MAANDEN": "600"}
+    result: dict[str, Any] = django_json(RETENTION.replace("STEP", repr(step)), env | log_term)
+    return result
+
+
+def chain_counts(pg: Cluster, db: str) -> dict[str, int]:
+    """Row counts of the chain's tables: not the log, the retention reports or sessions."""
+    skip = ("audit_", "retention_", "django_session")
+    return {t: n for t, n in table_counts(pg, db).items() if not t.startswith(skip)}
 
 
 def table_counts(pg: Cluster, db: str) -> dict[str, int]:
@@ -72,6 +126,9 @@ def main() -> int:
         manage(["migrate", "--noinput"], env)
         manage(["load_reference_data"], env)
         manage(["demo_data", "--trajecten", str(args.trajectories)], demo_env)
+        announced = retention("announce", env)
+        if not any(c["voorgesteld"] for c in announced["summary"].values()):
+            return finish(NAME, False, f"the retention run announced nothing: {announced}")
 
         dump = Path(pg.workdir.parent) / f"{pg.workdir.name}.dump"
         try:
@@ -142,13 +199,36 @@ def main() -> int:
         if not new_id > highest:
             problems.append(f"a new log row got id {new_id}, the highest was {highest}")
 
+        # After the backup the source carried out what was announced; the restore brought
+        # that data back; the runbook's retention step removes it again.
+        removed = retention("source", env)
+        if removed["errors"] or not pg.psql(DONE, "nieuwestart"):
+            problems.append(f"the source's retention run removed nothing: {removed}")
+        if pg.psql(SHOWN, "restored") == pg.psql(SHOWN, "nieuwestart"):
+            problems.append("the restored database did not bring back the removed people")
+        again = retention("restored", restored_env)
+        done = pg.psql(DONE, "nieuwestart"), pg.psql(DONE, "restored")
+        if again["errors"] or done[0] != done[1]:
+            problems.append(f"removals done differ after the retention step: {done}")
+        if pg.psql(SHOWN, "restored") != pg.psql(SHOWN, "nieuwestart"):
+            problems.append("after the retention step the restored people differ from the source")
+        counts = chain_counts(pg, "nieuwestart"), chain_counts(pg, "restored")
+        if counts[0] != counts[1]:
+            differ = sorted(t for t in counts[0] if counts[0][t] != counts[1].get(t))
+            problems.append(f"after the retention step row counts differ in {differ[:5]}")
+        items = sum(int(part.split(":")[1]) for part in done[1].split(",") if part)
+        if int(pg.psql(PLANNER_LOG, "restored")) < items:
+            problems.append("a removal of the retention step has no log entry")
+
     summary = (
         f"{len(source)} tables, {sum(source.values())} rows ("
         f"{source.get('trajectories_trajectory', 0)} trajectories, "
         f"{source.get('audit_processinglogentry', 0)} log rows): dump {size / 1e6:.1f} MB "
         f"in {dump_seconds:.1f} s, restore {restore_seconds:.1f} s; counts and checksums of "
         f"{len(KEY_TABLES)} key tables equal, append-only triggers present and refusing, "
-        f"migrations complete, writable ({time.monotonic() - started:.0f} s)"
+        f"migrations complete, writable; the retention step after the restore removed the "
+        f"{items} items the source had removed since the backup, each logged "
+        f"({time.monotonic() - started:.0f} s)"
     )
     return finish(NAME, not problems, "; ".join(problems[:5]) if problems else summary)
 
