@@ -11,6 +11,8 @@ when the setting SYNTHETIC_BSNS is on, which the settings allow only in tests an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 
 TEST_RANGE = range(999_900_000, 1_000_000_000)
@@ -51,28 +53,26 @@ def is_acceptable_bsn(value: str) -> bool:
     return remainder == 1 and value.startswith("999") and settings.SYNTHETIC_BSNS
 
 
-def test_bsns(count: int, *, start: int = 999_900_000) -> list[str]:
-    """The first `count` elfproef-valid RvIG test BSNs from `start` on (for demo data)."""
+def _first(count: int, start: int, accept: Callable[[str], bool]) -> list[str]:
+    """The first `count` 9-digit numbers from `start` on that `accept` takes."""
     found: list[str] = []
     number = start
     while len(found) < count and number < 1_000_000_000:
         candidate = f"{number:09d}"
-        if is_valid_bsn(candidate):
+        if accept(candidate):
             found.append(candidate)
         number += 1
     return found
+
+
+def test_bsns(count: int, *, start: int = 999_900_000) -> list[str]:
+    """The first `count` elfproef-valid RvIG test BSNs from `start` on (for demo data)."""
+    return _first(count, start, is_valid_bsn)
 
 
 def synthetic_bsns(count: int, *, start: int = 999_000_000) -> list[str]:
     """The first `count` synthetic BSNs from `start` on (for benchmarks; see the docstring)."""
-    found: list[str] = []
-    number = max(start, 999_000_000)
-    while len(found) < count and number < 1_000_000_000:
-        candidate = f"{number:09d}"
-        if is_synthetic_bsn(candidate):
-            found.append(candidate)
-        number += 1
-    return found
+    return _first(count, max(start, 999_000_000), is_synthetic_bsn)
 
 
 def never_real_bsns(count: int) -> list[str]:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.fresh_settings import run_django
 
 
 @pytest.mark.django_db
@@ -28,16 +25,7 @@ def test_naive_endpoints_are_not_mounted_with_default_settings(api, alice, traje
 
 
 def _django(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NIEUWESTART_", "DJANGO_"))}
-    return subprocess.run(  # noqa: S603 (our own interpreter and code)
-        [sys.executable, "-c", "import django; django.setup(); " + code],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "nieuwestart.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_django(env, code, check=False)
 
 
 def test_settings_refuse_naive_endpoints_in_production_mode():

@@ -7,10 +7,7 @@ NIEUWESTART_SYNTHETIC_BSNS on, which the settings refuse outside tests and DEBUG
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -21,8 +18,8 @@ from nieuwestart.trajectories.imports import (
     import_summary,
 )
 from nieuwestart.trajectories.models import Person, Trajectory
+from tests.fresh_settings import run_django
 
-ROOT = Path(__file__).resolve().parents[3]
 URL = "/api/v1/detentiemeldingen"
 SYNTHETIC = "999993652"  # one less than the RvIG test BSN 999993653: the sum leaves 1
 HEADER = "meldingId,soort,bsn,voornamen,voorvoegsel,geslachtsnaam,geboortedatum,inrichting,startdatum,verwachteEinddatum,gemeenteVanInschrijving,einddatum\n"
@@ -153,16 +150,7 @@ def test_privacy_officer_search_follows_the_switch(client, settings, priya):
 
 
 def _django(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NIEUWESTART_", "DJANGO_"))}
-    return subprocess.run(  # noqa: S603 (our own interpreter and code)
-        [sys.executable, "-c", "import django; django.setup(); " + code],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "nieuwestart.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_django(env, code, check=False)
 
 
 def test_settings_refuse_synthetic_bsns_in_production_mode():

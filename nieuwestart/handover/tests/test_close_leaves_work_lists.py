@@ -97,6 +97,20 @@ def test_the_migration_marks_the_trajectories_closed_before_it(closed, other):
     assert not Involvement.objects.filter(trajectory=other, trajectory_open=False).exists()
 
 
+def _prison_involved(trajectories, user, started_at, *, trajectory_open=True) -> None:
+    """The user's prison involved in each of `trajectories` (rows written at once)."""
+    Involvement.objects.bulk_create(
+        Involvement(
+            trajectory=trajectory,
+            organisation_id=user.organisation_id,
+            kind="inrichting",
+            started_at=started_at,
+            trajectory_open=trajectory_open,
+        )
+        for trajectory in trajectories
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan")
 def test_postgresql_reads_an_organisations_open_trajectories_from_the_index(other, alice):
@@ -117,16 +131,7 @@ def test_postgresql_reads_an_organisations_open_trajectories_from_the_index(othe
     for trajectory in closed:
         trajectory.phase = Phase.CLOSED
     Trajectory.objects.bulk_create(closed)
-    Involvement.objects.bulk_create(
-        Involvement(
-            trajectory=trajectory,
-            organisation_id=alice.organisation_id,
-            kind="inrichting",
-            started_at=other.created_at,
-            trajectory_open=False,
-        )
-        for trajectory in closed
-    )
+    _prison_involved(closed, alice, other.created_at, trajectory_open=False)
     sql, params = open_to_organisation(alice.organisation_id).values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE trajectories_trajectory, trajectories_involvement")
@@ -156,15 +161,7 @@ def test_postgresql_reads_a_prisons_work_list_by_key_not_the_countrys_open_traje
         + [Trajectory(**{**fields, "phase": Phase.CLOSED}) for _ in range(18000)]
     )
     ours = Trajectory.objects.bulk_create(Trajectory(**fields) for _ in range(100))
-    Involvement.objects.bulk_create(
-        Involvement(
-            trajectory=trajectory,
-            organisation_id=alice.organisation_id,
-            kind="inrichting",
-            started_at=other.created_at,
-        )
-        for trajectory in ours
-    )
+    _prison_involved(ours, alice, other.created_at)
     assert len(others) == 20000
     sql, params = selectors.worklist(alice)[:50].query.sql_with_params()
     with connection.cursor() as cursor:
