@@ -4,7 +4,7 @@ Each script starts its own PostgreSQL cluster and the application as separate pr
 exits non-zero with a one-line summary when the application does not survive the fault. They
 run in the PostgreSQL pass of `make test` (DATABASE_URL points at PostgreSQL), or on their own:
 
-    NIEUWESTART_FAULTS=1 .venv/bin/python -m pytest -m faults tests/faults -v
+    NIEUWESTART_TESTING=1 NIEUWESTART_FAULTS=1 .venv/bin/python -m pytest -m faults tests/faults -v
 
 Elsewhere (the SQLite pass) they are skipped: they need PostgreSQL's server binaries, and one
 run of all five takes a few minutes.
