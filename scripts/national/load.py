@@ -994,7 +994,8 @@ def main() -> None:
                 pair = {}
                 # The order swaps every round (policy first, then naive first), so neither
                 # side always runs on the warmer or the cooler machine.
-                for naive in (False, True) if number % 2 else (True, False):
+                order = (False, True) if number % 2 else (True, False)
+                for naive in order:
                     report = run_load(
                         args.base, api_personas, jars, profile="api", naive=naive, **common
                     )
@@ -1009,6 +1010,7 @@ def main() -> None:
                 rounds.append(
                     {
                         "round": number,
+                        "first": "naive" if order[0] else "policy",
                         "policy_rps": pair["policy"]["rps"],
                         "naive_rps": pair["naive"]["rps"],
                         "ratio": round(ratio, 3),

@@ -72,7 +72,7 @@ def naive(path: str) -> str:
         "|---:|---|---:|---:|---:|---|---:|",
     ]
     for r in rounds:
-        first = "policy" if r["round"] % 2 else "naive"
+        first = r["first"]
         errors = r["policy"]["errors"] + r["naive"]["errors"]
         lines.append(
             f"| {r['round']} | {first} | {r['policy_rps']} | {r['naive_rps']} | "
